@@ -1,0 +1,47 @@
+import { AttributeResolver } from '../../local/synthesized-stack';
+
+/** An account id that is clearly not real; every fake ARN lives in it. */
+export const FAKE_ACCOUNT = '111122223333';
+export const OTHER_ACCOUNT = '444455556666';
+
+/**
+ * Values AWS would give each resource after apply, in AWS's own ARN formats, so that
+ * policies referencing them can be simulated exactly as they would be evaluated.
+ */
+export function fakeAwsAttributes(region: string): AttributeResolver {
+  const arn = (service: string, resource: string, inRegion = region) =>
+    `arn:aws:${service}:${inRegion}:${FAKE_ACCOUNT}:${resource}`;
+  return (type, name, attribute, config) => {
+    const resourceName = String(config.name ?? config.function_name ?? name);
+    switch (`${type}.${attribute}`) {
+      case 'aws_sqs_queue.arn':
+        return arn('sqs', resourceName);
+      case 'aws_sqs_queue.id':
+      case 'aws_sqs_queue.url':
+        return `https://sqs.${region}.amazonaws.com/${FAKE_ACCOUNT}/${resourceName}`;
+      case 'aws_dynamodb_table.arn':
+        return arn('dynamodb', `table/${resourceName}`);
+      case 'aws_dynamodb_table.stream_arn':
+        return arn('dynamodb', `table/${resourceName}/stream/2026-11-23T00:00:00.000`);
+      case 'aws_sns_topic.arn':
+      case 'aws_sns_topic.id':
+        return arn('sns', resourceName);
+      case 'aws_cloudwatch_log_group.arn':
+        return arn('logs', `log-group:${resourceName}`);
+      case 'aws_iam_role.arn':
+        return `arn:aws:iam::${FAKE_ACCOUNT}:role/${resourceName}`;
+      case 'aws_iam_role.id':
+        return resourceName;
+      case 'aws_iam_policy.arn':
+        return `arn:aws:iam::${FAKE_ACCOUNT}:policy/${resourceName}`;
+      case 'aws_lambda_function.arn':
+        return arn('lambda', `function:${resourceName}`);
+      case 'aws_api_gateway_rest_api.id':
+        return 'a1b2c3d4e5';
+      case 'aws_api_gateway_rest_api.root_resource_id':
+        return 'r00t1d';
+      default:
+        throw new Error(`No fake value for ${type}.${name}.${attribute}: add one to fake-aws.ts`);
+    }
+  };
+}

@@ -1,0 +1,93 @@
+import { Construct } from 'constructs';
+import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
+import { NodejsFunction } from './nodejs-function';
+import { SecureQueue } from './secure-queue';
+import { SecureTable } from './secure-table';
+
+export type StreamEventName = 'INSERT' | 'MODIFY' | 'REMOVE';
+
+export interface DynamoDBStreamsToLambdaProps {
+  readonly table: SecureTable;
+  readonly consumer: NodejsFunction;
+  /** Name of the customer-managed policy that lets the consumer read the stream. */
+  readonly readPolicyName: string;
+  /** Name of the queue receiving the metadata of batches that kept failing. */
+  readonly failureQueueName: string;
+  /** Only these record types invoke the function (a filter on the mapping, not in code). @default all */
+  readonly eventNames?: StreamEventName[];
+  /** @default 10 */
+  readonly batchSize?: number;
+  /** @default 3 */
+  readonly maximumRetryAttempts?: number;
+  /** Records older than this go to the failure queue instead of being retried. @default 3600 */
+  readonly maximumRecordAgeSeconds?: number;
+}
+
+/** With STREAM_LIST_ACTIONS: what a stream consumer needs, exactly the lab's Lambda-DynamoDBStreams-Read list. */
+export const STREAM_READ_ACTIONS = [
+  'dynamodb:GetShardIterator',
+  'dynamodb:DescribeStream',
+  'dynamodb:GetRecords',
+];
+/** ListStreams acts on the account's streams, not on one stream ARN. */
+export const STREAM_LIST_ACTIONS = ['dynamodb:ListStreams'];
+
+const FOURTEEN_DAYS_SECONDS = 14 * 24 * 60 * 60;
+
+/**
+ * A DynamoDB stream feeding a function, with the reliability a stream consumer needs:
+ * a poison record cannot block its shard (bisect on error, bounded retries and record
+ * age, partial batch responses), and what is given up on is kept in a failure queue.
+ */
+export class DynamoDBStreamsToLambda extends Construct {
+  readonly failureQueue: SecureQueue;
+  readonly eventSourceMapping: LambdaEventSourceMapping;
+
+  constructor(scope: Construct, id: string, props: DynamoDBStreamsToLambdaProps) {
+    super(scope, id);
+    const { consumer, table } = props;
+
+    this.failureQueue = new SecureQueue(this, 'failure-queue', {
+      queueName: props.failureQueueName,
+      messageRetentionSeconds: FOURTEEN_DAYS_SECONDS,
+    });
+    this.failureQueue.allowSendFrom('AllowStreamConsumerFailures', [consumer.role.arn]);
+
+    const readPermission = consumer.role.attachPolicy('read-stream', {
+      policyName: props.readPolicyName,
+      description: `Lets ${consumer.name} read the stream of its table`,
+      statements: [
+        { Sid: 'ReadTableStream', Effect: 'Allow', Action: STREAM_READ_ACTIONS, Resource: [table.streamArn] },
+        {
+          Sid: 'ListStreams',
+          Effect: 'Allow',
+          Action: STREAM_LIST_ACTIONS,
+          // ListStreams supports no resource-level permissions: "*" is the only valid resource.
+          Resource: '*',
+        },
+      ],
+    });
+    // Lambda sends the failed batch's metadata with the function's own role.
+    const failurePermission = consumer.role.addInlinePolicy('send-failures', 'send-failed-batches', [
+      { Sid: 'SendFailedBatches', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [this.failureQueue.arn] },
+    ]);
+
+    this.eventSourceMapping = new LambdaEventSourceMapping(this, 'trigger', {
+      eventSourceArn: table.streamArn,
+      functionName: consumer.functionArn,
+      // TRIM_HORIZON: records written before the mapping was ready are still processed.
+      startingPosition: 'TRIM_HORIZON',
+      batchSize: props.batchSize ?? 10,
+      filterCriteria: props.eventNames
+        ? { filter: [{ pattern: JSON.stringify({ eventName: props.eventNames }) }] }
+        : undefined,
+      functionResponseTypes: ['ReportBatchItemFailures'],
+      bisectBatchOnFunctionError: true,
+      maximumRetryAttempts: props.maximumRetryAttempts ?? 3,
+      maximumRecordAgeInSeconds: props.maximumRecordAgeSeconds ?? 3600,
+      destinationConfig: { onFailure: { destinationArn: this.failureQueue.arn } },
+      // Lambda checks the role can read the stream when the mapping is created.
+      dependsOn: [readPermission, failurePermission],
+    });
+  }
+}

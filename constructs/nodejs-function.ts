@@ -1,0 +1,110 @@
+import { Construct } from 'constructs';
+import { AssetType, TerraformAsset } from 'cdktf';
+import { DataArchiveFile } from '@cdktf/provider-archive/lib/data-archive-file';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { bundleFunction } from './bundle';
+import { ServiceRole } from './iam/service-role';
+
+export interface NodejsFunctionProps {
+  readonly functionName: string;
+  /** Name of the function's own execution role (one role per function). */
+  readonly roleName: string;
+  /** Handler source relative to the project root; it must export `handler`. */
+  readonly entry: string;
+  readonly description?: string;
+  /** Every ARN, name and URL the handler needs. */
+  readonly environment?: Record<string, string>;
+  /**
+   * Explicit so that queue visibility timeouts can be derived from it.
+   * @default 10 (the Lambda default of 3 s is too tight for a cold start plus an SDK call)
+   */
+  readonly timeoutSeconds?: number;
+  /** @default 256 */
+  readonly memorySize?: number;
+  /** @default 30 */
+  readonly logRetentionDays?: number;
+}
+
+export const DEFAULT_FUNCTION_TIMEOUT_SECONDS = 10;
+
+/**
+ * A Node.js Lambda function with everything it needs to run and be observed: its
+ * esbuild bundle zipped by `data.archive_file`, its own role, its own log group with
+ * retention, permission to write to that log group only, and X-Ray tracing.
+ */
+export class NodejsFunction extends Construct {
+  readonly function: LambdaFunction;
+  readonly role: ServiceRole;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly timeoutSeconds: number;
+  /** The function name as configured (a plain string, usable in other names). */
+  readonly name: string;
+
+  constructor(scope: Construct, id: string, props: NodejsFunctionProps) {
+    super(scope, id);
+    this.name = props.functionName;
+    this.timeoutSeconds = props.timeoutSeconds ?? DEFAULT_FUNCTION_TIMEOUT_SECONDS;
+
+    const bundle = new TerraformAsset(this, 'bundle', { path: bundleFunction(props.entry), type: AssetType.FILE });
+    const archive = new DataArchiveFile(this, 'archive', {
+      type: 'zip',
+      sourceFile: bundle.path,
+      outputPath: `\${path.module}/lambda-zips/${props.functionName}.zip`,
+      // A fixed mode keeps the zip, and so source_code_hash, identical across machines.
+      outputFileMode: '0644',
+    });
+
+    // Created here rather than by Lambda so that retention is set and the role can be
+    // scoped to this group alone.
+    this.logGroup = new CloudwatchLogGroup(this, 'logs', {
+      name: `/aws/lambda/${props.functionName}`,
+      retentionInDays: props.logRetentionDays ?? 30,
+    });
+
+    this.role = new ServiceRole(this, 'execution-role', {
+      roleName: props.roleName,
+      assumedBy: 'lambda.amazonaws.com',
+      description: `Execution role of ${props.functionName}`,
+    });
+    const observability = this.role.addInlinePolicy('observability', 'write-own-logs-and-traces', [
+      {
+        Sid: 'WriteOwnLogGroup',
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: [`${this.logGroup.arn}:*`],
+      },
+      {
+        Sid: 'WriteTraces',
+        Effect: 'Allow',
+        Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+        // X-Ray's write actions support no resource-level permissions: "*" is the only valid resource.
+        Resource: '*',
+      },
+    ]);
+
+    this.function = new LambdaFunction(this, 'function', {
+      functionName: props.functionName,
+      description: props.description,
+      role: this.role.arn,
+      runtime: 'nodejs22.x',
+      architectures: ['arm64'],
+      handler: 'index.handler',
+      filename: archive.outputPath,
+      sourceCodeHash: archive.outputBase64Sha256,
+      timeout: this.timeoutSeconds,
+      memorySize: props.memorySize ?? 256,
+      environment: {
+        variables: { POWERTOOLS_SERVICE_NAME: props.functionName, ...props.environment },
+      },
+      tracingConfig: { mode: 'Active' },
+      loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name },
+      // The first invocation must find its log group and permissions in place.
+      dependsOn: [this.logGroup, observability],
+    });
+  }
+
+  get functionArn(): string {
+    return this.function.arn;
+  }
+}

@@ -1,0 +1,97 @@
+import { Construct } from 'constructs';
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
+import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
+import { accountRootOf } from './arn';
+import { denyInsecureTransport, policyDocument } from './iam/policy-document';
+import { ServiceRole } from './iam/service-role';
+
+export interface SecureTopicProps {
+  readonly topicName: string;
+  /** Address subscribed by email; the subscription waits for the recipient to confirm. @default none */
+  readonly emailSubscription?: string;
+  /**
+   * KMS key for encryption at rest. The AWS-managed key lets same-account publishers
+   * use it through SNS without a key policy of our own.
+   * @default 'alias/aws/sns'
+   */
+  readonly kmsMasterKeyId?: string;
+}
+
+/** The topic actions the owning account keeps (the console's default owner statement). */
+const OWNER_ACTIONS = [
+  'sns:GetTopicAttributes',
+  'sns:SetTopicAttributes',
+  'sns:AddPermission',
+  'sns:RemovePermission',
+  'sns:DeleteTopic',
+  'sns:Subscribe',
+  'sns:ListSubscriptionsByTopic',
+  'sns:Publish',
+];
+
+/** With PUBLISH_LIST_ACTIONS: exactly the lab's Lambda-SNS-Publish list. */
+export const PUBLISH_ACTIONS = ['sns:Publish', 'sns:GetTopicAttributes'];
+/** ListTopics acts on the account's topics, not on one topic ARN. */
+export const PUBLISH_LIST_ACTIONS = ['sns:ListTopics'];
+
+/**
+ * An SNS topic encrypted at rest whose policy admits only its own account (no
+ * "Everyone" statements) and refuses publishing without TLS; optionally an email
+ * subscription.
+ */
+export class SecureTopic extends Construct {
+  readonly topic: SnsTopic;
+  private readonly topicName: string;
+
+  constructor(scope: Construct, id: string, props: SecureTopicProps) {
+    super(scope, id);
+    this.topicName = props.topicName;
+    this.topic = new SnsTopic(this, 'topic', {
+      name: props.topicName,
+      kmsMasterKeyId: props.kmsMasterKeyId ?? 'alias/aws/sns',
+    });
+    new SnsTopicPolicy(this, 'policy', {
+      arn: this.topic.arn,
+      policy: policyDocument([
+        {
+          Sid: 'OwnerAccountOnly',
+          Effect: 'Allow',
+          Principal: { AWS: accountRootOf(this.topic.arn) },
+          Action: OWNER_ACTIONS,
+          Resource: this.topic.arn,
+        },
+        denyInsecureTransport('sns:Publish', [this.topic.arn]),
+      ]),
+    });
+    if (props.emailSubscription) {
+      new SnsTopicSubscription(this, 'email', {
+        topicArn: this.topic.arn,
+        protocol: 'email',
+        endpoint: props.emailSubscription,
+      });
+    }
+  }
+
+  get arn(): string {
+    return this.topic.arn;
+  }
+
+  /** Attaches a customer-managed policy letting `role` publish to this topic only. */
+  grantPublish(role: ServiceRole, policyName: string) {
+    return role.attachPolicy('publish-topic', {
+      policyName,
+      description: `Lets the role publish to ${this.topicName}`,
+      statements: [
+        { Sid: 'PublishToTopic', Effect: 'Allow', Action: PUBLISH_ACTIONS, Resource: [this.topic.arn] },
+        {
+          Sid: 'ListTopics',
+          Effect: 'Allow',
+          Action: PUBLISH_LIST_ACTIONS,
+          // ListTopics supports no resource-level permissions: "*" is the only valid resource.
+          Resource: '*',
+        },
+      ],
+    });
+  }
+}

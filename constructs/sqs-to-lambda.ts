@@ -1,0 +1,72 @@
+import { Construct } from 'constructs';
+import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
+import { SqsQueueRedriveAllowPolicy } from '@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy';
+import { NodejsFunction } from './nodejs-function';
+import { SecureQueue, SQS_CONSUMER_ACTIONS } from './secure-queue';
+
+export interface SqsToLambdaProps {
+  readonly queueName: string;
+  readonly consumer: NodejsFunction;
+  /** Name of the customer-managed policy that lets the consumer poll the queue. */
+  readonly readPolicyName: string;
+  /** @default `${queueName}-dlq` */
+  readonly deadLetterQueueName?: string;
+  /** Receives before a message moves to the dead-letter queue. @default 3 */
+  readonly maxReceiveCount?: number;
+  /** @default 10 */
+  readonly batchSize?: number;
+  /** Upper bound on concurrent invocations, protecting downstream tables. @default 10 */
+  readonly maximumConcurrency?: number;
+}
+
+/** AWS's guidance: at least six times the function timeout, so retries of a batch never overlap. */
+export const VISIBILITY_TIMEOUT_PER_FUNCTION_TIMEOUT = 6;
+const FOURTEEN_DAYS_SECONDS = 14 * 24 * 60 * 60;
+
+/**
+ * A queue feeding a function: dead-letter queue with a bounded receive count,
+ * a visibility timeout derived from the function timeout, partial batch responses,
+ * and the consumer's permission to poll scoped to this queue.
+ */
+export class SqsToLambda extends Construct {
+  readonly queue: SecureQueue;
+  readonly deadLetterQueue: SecureQueue;
+  readonly eventSourceMapping: LambdaEventSourceMapping;
+
+  constructor(scope: Construct, id: string, props: SqsToLambdaProps) {
+    super(scope, id);
+    const maxReceiveCount = props.maxReceiveCount ?? 3;
+
+    this.deadLetterQueue = new SecureQueue(this, 'dead-letter-queue', {
+      queueName: props.deadLetterQueueName ?? `${props.queueName}-dlq`,
+      // The longest SQS allows: time for a person to look at what failed.
+      messageRetentionSeconds: FOURTEEN_DAYS_SECONDS,
+    });
+    this.queue = new SecureQueue(this, 'queue', {
+      queueName: props.queueName,
+      visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_PER_FUNCTION_TIMEOUT * props.consumer.timeoutSeconds,
+      redrivePolicy: JSON.stringify({ deadLetterTargetArn: this.deadLetterQueue.arn, maxReceiveCount }),
+    });
+    new SqsQueueRedriveAllowPolicy(this, 'dead-letter-source', {
+      queueUrl: this.deadLetterQueue.url,
+      redriveAllowPolicy: JSON.stringify({ redrivePermission: 'byQueue', sourceQueueArns: [this.queue.arn] }),
+    });
+
+    const readPermission = props.consumer.role.attachPolicy('read-queue', {
+      policyName: props.readPolicyName,
+      description: `Lets ${props.consumer.name} poll ${props.queueName}`,
+      statements: [{ Effect: 'Allow', Action: SQS_CONSUMER_ACTIONS, Resource: [this.queue.arn] }],
+    });
+    this.queue.allowReceiveBy('AllowConsumerReceive', [props.consumer.role.arn]);
+
+    this.eventSourceMapping = new LambdaEventSourceMapping(this, 'trigger', {
+      eventSourceArn: this.queue.arn,
+      functionName: props.consumer.functionArn,
+      batchSize: props.batchSize ?? 10,
+      functionResponseTypes: ['ReportBatchItemFailures'],
+      scalingConfig: { maximumConcurrency: props.maximumConcurrency ?? 10 },
+      // Lambda checks the role can poll the queue when the mapping is created.
+      dependsOn: [readPermission],
+    });
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Reads a synthesized stack (cdk.tf.json) the way Terraform would see it: resources by
+ * type and name, and `${...}` references resolved against attribute values supplied by
+ * the caller. Tests resolve them to realistic fake ARNs to simulate IAM; the local
+ * runtime resolves them to what the emulators created. Either way what is checked or
+ * run is the synthesized configuration itself, not a copy of its logic.
+ */
+
+export type ResourceConfig = Record<string, unknown>;
+
+export interface StackJson {
+  resource?: Record<string, Record<string, ResourceConfig>>;
+  data?: Record<string, Record<string, ResourceConfig>>;
+  output?: Record<string, { value: unknown }>;
+  provider?: Record<string, unknown[]>;
+  terraform?: Record<string, unknown>;
+}
+
+/** Supplies the value of `<type>.<name>.<attribute>` (known only after apply). */
+export type AttributeResolver = (type: string, name: string, attribute: string, config: ResourceConfig) => string;
+
+const REFERENCE = /\$\{([^{}]+)\}/g;
+const RESOURCE_ATTRIBUTE = /^(aws_[a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z0-9_]+)$/;
+// The one function the stacks use on references: an ARN part (see constructs/arn.ts).
+const ARN_ELEMENT = /^element\(split\(":", (.+)\), (\d)\)$/;
+
+export class SynthesizedStack {
+  constructor(readonly json: StackJson) {}
+
+  static parse(text: string): SynthesizedStack {
+    return new SynthesizedStack(JSON.parse(text) as StackJson);
+  }
+
+  /** Every resource of a type, by its Terraform name. */
+  resources(type: string): Record<string, ResourceConfig> {
+    return this.json.resource?.[type] ?? {};
+  }
+
+  resource(type: string, name: string): ResourceConfig {
+    const config = this.resources(type)[name];
+    if (!config) throw new Error(`The stack has no ${type}.${name}`);
+    return config;
+  }
+
+  /** The Terraform name of the only resource of `type` whose `attribute` equals `value`. */
+  findName(type: string, attribute: string, value: unknown): string {
+    const matches = Object.entries(this.resources(type)).filter(([, config]) => config[attribute] === value);
+    if (matches.length !== 1) {
+      throw new Error(`Expected one ${type} with ${attribute}=${JSON.stringify(value)}, found ${matches.length}`);
+    }
+    return matches[0][0];
+  }
+
+  /**
+   * Resolves every `${...}` in a string. A reference it cannot resolve throws, so a
+   * test or the local runtime never silently works with an unresolved value.
+   */
+  resolve(value: string, attributeOf: AttributeResolver): string {
+    return value.replace(REFERENCE, (_match, expression: string) => this.evaluate(expression.trim(), attributeOf));
+  }
+
+  private evaluate(expression: string, attributeOf: AttributeResolver): string {
+    const element = ARN_ELEMENT.exec(expression);
+    if (element) {
+      const arn = this.evaluate(element[1], attributeOf);
+      return arn.split(':')[Number(element[2])];
+    }
+    const reference = RESOURCE_ATTRIBUTE.exec(expression);
+    if (reference) {
+      const [, type, name, attribute] = reference;
+      const config = this.resource(type, name);
+      // Arguments the configuration sets are known at plan time; resolve them as written.
+      const configured = config[attribute];
+      if (typeof configured === 'string') return this.resolve(configured, attributeOf);
+      return attributeOf(type, name, attribute, config);
+    }
+    throw new Error(`Cannot resolve the Terraform expression \${${expression}}`);
+  }
+}

@@ -4,7 +4,7 @@ module.exports = {
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   // Type checking is `npm run typecheck`; ts-jest only transpiles, which keeps the suite fast.
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: { module: 'commonjs', moduleResolution: 'node10', isolatedModules: true } }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: { module: 'commonjs', moduleResolution: 'node10', isolatedModules: true } }] },
   setupFilesAfterEnv: ['<rootDir>/setup.js'],
   testTimeout: 60000,
 };

@@ -1,0 +1,77 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ConfigError, configHints, loadConfig } from '../config';
+
+describe('loadConfig', () => {
+  it('works with zero configuration', () => {
+    expect(loadConfig({})).toEqual({ environment: 'dev', region: 'us-east-1', notificationEmail: undefined });
+  });
+
+  it('reads every variable, trimming blanks', () => {
+    expect(loadConfig({ PIPELINE_ENV: ' prod ', PIPELINE_REGION: 'eu-west-2', NOTIFICATION_EMAIL: 'ops@example.com' })).toEqual({
+      environment: 'prod',
+      region: 'eu-west-2',
+      notificationEmail: 'ops@example.com',
+    });
+    expect(loadConfig({ NOTIFICATION_EMAIL: '  ' }).notificationEmail).toBeUndefined();
+  });
+
+  it.each(['us-gov-west-1', 'cn-north-1', 'ap-southeast-2', 'il-central-1'])('accepts region %s', (region) => {
+    expect(loadConfig({ PIPELINE_REGION: region }).region).toBe(region);
+  });
+
+  it.each([
+    [{ PIPELINE_ENV: 'Prod' }, /PIPELINE_ENV="Prod"/],
+    [{ PIPELINE_ENV: 'a-very-long-environment' }, /1-12 characters/],
+    [{ PIPELINE_ENV: '1dev' }, /PIPELINE_ENV/],
+    [{ PIPELINE_REGION: 'us-east' }, /PIPELINE_REGION="us-east" is not an AWS region/],
+    [{ PIPELINE_REGION: 'US-EAST-1' }, /PIPELINE_REGION/],
+    [{ NOTIFICATION_EMAIL: 'not-an-email' }, /NOTIFICATION_EMAIL="not-an-email" is not an email address/],
+    [{ NOTIFICATION_EMAIL: 'a b@example.com' }, /NOTIFICATION_EMAIL/],
+  ])('rejects %j with a message naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('reports every problem at once', () => {
+    expect(() => loadConfig({ PIPELINE_ENV: 'X', PIPELINE_REGION: 'moon', NOTIFICATION_EMAIL: 'x' })).toThrow(
+      /PIPELINE_ENV[\s\S]*PIPELINE_REGION[\s\S]*NOTIFICATION_EMAIL/,
+    );
+  });
+
+  it('tells how to set the email when none is configured', () => {
+    expect(configHints(loadConfig({})).join()).toMatch(/NOTIFICATION_EMAIL=/);
+    expect(configHints(loadConfig({ NOTIFICATION_EMAIL: 'ops@example.com' }))).toEqual([]);
+  });
+});
+
+describe('the cdktf app (scripts/run-app.js)', () => {
+  const root = path.resolve(__dirname, '..');
+  beforeAll(() => fs.mkdirSync(path.join(root, 'test-output'), { recursive: true }));
+  const runApp = (env: Record<string, string>, outdir: string) =>
+    spawnSync('node', [path.join(root, 'scripts/run-app.js')], {
+      cwd: root,
+      env: { ...process.env, PIPELINE_ENV: '', NOTIFICATION_EMAIL: '', PIPELINE_REGION: '', CDKTF_OUTDIR: outdir, ...env },
+      encoding: 'utf8',
+    });
+
+  it('fails synth with a clear message on bad configuration, writing nothing', () => {
+    const outdir = path.join(root, 'test-output', 'bad-config');
+    fs.rmSync(outdir, { recursive: true, force: true });
+    const result = runApp({ NOTIFICATION_EMAIL: 'nope' }, outdir);
+    expect(fs.existsSync(outdir)).toBe(false);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('Invalid configuration');
+    expect(result.stderr).toContain('NOTIFICATION_EMAIL="nope"');
+  });
+
+  it('synthesizes every stack with zero configuration and says how to set the email', () => {
+    const outdir = path.join(root, 'test-output', 'zero-config');
+    const result = runApp({}, outdir);
+    expect(result.stderr).toContain('NOTIFICATION_EMAIL is not set');
+    expect(result.status).toBe(0);
+    const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
+    expect(Object.keys(manifest.stacks).sort()).toEqual(['api-gateway-account', 'orders-pipeline']);
+  });
+});

@@ -1,0 +1,26 @@
+/**
+ * Points every AWS SDK client created afterwards at local emulators, with fake
+ * credentials, through the standard variables the SDK reads: handlers need no test code.
+ * Call it before importing a handler, whose clients are built at module scope.
+ *
+ * POWERTOOLS_DEV makes the Powertools logger write through `console`, where
+ * `captureLogs()` can read it.
+ */
+export function useLocalAwsEnvironment(variables: Record<string, string>): void {
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    POWERTOOLS_DEV: 'true',
+    ...variables,
+  });
+  // Credentials from a developer's profile must never reach an emulator test, nor a real account.
+  delete process.env.AWS_PROFILE;
+  delete process.env.AWS_SESSION_TOKEN;
+}
+
+/** The fixed test credentials and region, for the tests' own SDK clients. */
+export const LOCAL_CLIENT_CONFIG = {
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+} as const;

@@ -241,3 +241,20 @@ describe('orders-pipeline: IAM as the lab names it', () => {
     expect(statements.some((s) => s.Effect === 'Deny')).toBe(true);
   });
 });
+
+describe('orders-pipeline: environments side by side', () => {
+  it('prefixes every named resource and the state file with the environment', () => {
+    const prod = synthStack(OrdersPipelineStack, 'orders-pipeline', { ...TEST_CONFIG, environment: 'prod' }).stack;
+    const names: string[] = [];
+    for (const [type, resources] of Object.entries(prod.json.resource ?? {})) {
+      if (type === 'aws_api_gateway_model' || type === 'aws_iam_role_policy' || type === 'aws_api_gateway_request_validator') continue; // scoped to their API or role
+      for (const config of Object.values(resources)) {
+        const name = config.name ?? config.function_name;
+        if (typeof name === 'string' && !name.includes('${')) names.push(name.replace(/^\/aws\/(lambda|apigateway)\//, ''));
+      }
+    }
+    expect(names.length).toBeGreaterThan(15);
+    for (const name of names) expect(name).toMatch(/^prod-/);
+    expect(JSON.stringify(prod.json.terraform)).toContain('terraform.prod.orders-pipeline.tfstate');
+  });
+});

@@ -1,0 +1,107 @@
+import { javaUrlEncode, renderMappingTemplate } from '../../local/api-gateway/mapping-template';
+import { checkRequestBody } from '../../local/api-gateway/request-model';
+import { OrdersPipelineStack } from '../../stacks/orders-pipeline';
+import { synthStack } from '../support/synth';
+
+/**
+ * The API's mapping templates, taken from the synthesized stack and rendered as API
+ * Gateway renders them: what SQS receives, and what the client gets back.
+ */
+const { stack } = synthStack(OrdersPipelineStack, 'orders-pipeline');
+const [integration] = Object.values(stack.resources('aws_api_gateway_integration'));
+const requestTemplate = (integration.request_templates as Record<string, string>)['application/json'];
+const responseTemplate = (statusCode: string) => {
+  const responses = Object.values(stack.resources('aws_api_gateway_integration_response'));
+  const configuredOnly = () => {
+    throw new Error('status codes are configured values');
+  };
+  const response = responses.find((r) => stack.resolve(String(r.status_code), configuredOnly) === statusCode);
+  if (!response) throw new Error(`No integration response ${statusCode}`);
+  return (response.response_templates as Record<string, string>)['application/json'];
+};
+
+/** What SQS's query API reads from the form-encoded integration request. */
+const sentMessageBody = (template: string, body: string) => {
+  const form = new URLSearchParams(renderMappingTemplate(template, { body }));
+  return { action: form.get('Action'), messageBody: form.get('MessageBody') };
+};
+
+describe('the SendMessage request template', () => {
+  it.each([
+    ['the lab Task 9 order', '{"item": "latex gloves", "customerID": "12345"}'],
+    ['& and = in a value', '{"item": "soap & water", "customerID": "a=b&Action=DeleteQueue"}'],
+    ['+ and %', '{"item": "1+1 for 100% clean", "customerID": "%41%2B"}'],
+    ['quotes and backslashes', '{"item": "5\\" \\"pro\\" mop \\\\ bucket", "customerID": "O\'Brien"}'],
+    ['non-ASCII text', '{"item": "Schwämme für Küche 🧽, 洗剤", "customerID": "ÅÄÖ-42"}'],
+    ['line breaks and spaces', '{\n  "item": "  bleach  ",\n  "customerID": "7"\n}'],
+  ])('delivers %s to SQS intact', (_case, body) => {
+    expect(sentMessageBody(requestTemplate, body)).toEqual({ action: 'SendMessage', messageBody: body });
+  });
+
+  it("fixes the lab's template, which breaks a body on & and +", () => {
+    const labTemplate = 'Action=SendMessage&MessageBody=$input.body';
+    const body = '{"item": "soap & water + sponge", "customerID": "1"}';
+    expect(sentMessageBody(labTemplate, body).messageBody).not.toBe(body);
+  });
+
+  it("encodes as API Gateway's $util.urlEncode (Java's URLEncoder) does", () => {
+    expect(javaUrlEncode("a b*c-d_e.f!g'h(i)j~k&l+m")).toBe('a+b*c-d_e.f%21g%27h%28i%29j%7Ek%26l%2Bm');
+  });
+});
+
+describe('the integration responses', () => {
+  const sqsResponse = JSON.stringify({
+    SendMessageResponse: {
+      ResponseMetadata: { RequestId: 'req-1' },
+      SendMessageResult: { MD5OfMessageBody: 'abc', MessageId: '5fea7756-0ea4-451a-a703-a558b933e274' },
+    },
+  });
+
+  it('answers 200 with the SQS message id as the order id, as JSON', () => {
+    expect(JSON.parse(renderMappingTemplate(responseTemplate('200'), { body: sqsResponse }))).toEqual({
+      orderId: '5fea7756-0ea4-451a-a703-a558b933e274',
+      status: 'accepted',
+    });
+  });
+
+  it('answers a queue failure with a JSON message that leaks nothing of SQS', () => {
+    const rendered = renderMappingTemplate(responseTemplate('500'), { body: '<ErrorResponse>AccessDenied</ErrorResponse>' });
+    expect(JSON.parse(rendered)).toEqual({ message: expect.stringMatching(/could not be queued/) });
+  });
+});
+
+describe('the Order request model', () => {
+  const [model] = Object.values(stack.resources('aws_api_gateway_model'));
+  const schema = JSON.parse(String(model.schema)) as object;
+
+  it.each([
+    '{"item": "latex gloves", "customerID": "12345"}',
+    '{"customerID": "12345", "item": "soap & water + 100% 🧼"}',
+  ])('accepts %s', (body) => {
+    expect(checkRequestBody(schema, body)).toEqual({ valid: true });
+  });
+
+  it.each([
+    ['not JSON', '{"item": "latex gloves",'],
+    ['an array', '[{"item": "latex gloves", "customerID": "12345"}]'],
+    ['null', 'null'],
+    ['no customerID', '{"item": "latex gloves"}'],
+    ['no item', '{"customerID": "12345"}'],
+    ['a number for customerID', '{"item": "latex gloves", "customerID": 12345}'],
+    ['an empty item', '{"item": "", "customerID": "12345"}'],
+    ['an extra field', '{"item": "latex gloves", "customerID": "12345", "price": 0}'],
+    ['an item past 200 characters', JSON.stringify({ item: 'x'.repeat(201), customerID: '1' })],
+    ['a 1 MB body', JSON.stringify({ item: 'gloves', customerID: '1', padding: 'x'.repeat(1024 * 1024) })],
+  ])('refuses %s', (_case, body) => {
+    const check = checkRequestBody(schema, body);
+    expect(check.valid).toBe(false);
+  });
+});
+
+it('says which field is wrong', () => {
+  const [model] = Object.values(stack.resources('aws_api_gateway_model'));
+  expect(checkRequestBody(JSON.parse(String(model.schema)), '{"item": "latex gloves"}')).toEqual({
+    valid: false,
+    problems: [expect.stringContaining('customerID')],
+  });
+});

@@ -26,6 +26,7 @@ import { startDynamoDbLocal } from '../../../../local/emulators/dynamodb-local';
 import type { RunningEmulator } from '../../../../local/emulators/emulator-process';
 import { startFauxqs } from '../../../../local/emulators/fauxqs';
 import { startWireRecorder, type WireRecorder } from '../support/aws-wire-recorder';
+import { expectStartRefusedWithout } from '../support/start-refusal';
 import { captureLogs, type CapturedLogs } from '../support/captured-logs';
 import { DynamoDbStreamReader } from '../support/dynamodb-stream';
 import { lambdaContext } from '../support/lambda-events';
@@ -221,13 +222,5 @@ it('calls no SNS action but Publish (its role allows sns:Publish only)', () => {
 });
 
 it('refuses to start without TOPIC_ARN, naming it', async () => {
-  const topicArn = process.env.TOPIC_ARN;
-  delete process.env.TOPIC_ARN;
-  try {
-    await jest.isolateModulesAsync(async () => {
-      await expect(import(HANDLER_MODULE)).rejects.toThrow(/Missing required environment variable TOPIC_ARN/);
-    });
-  } finally {
-    process.env.TOPIC_ARN = topicArn;
-  }
+  await expectStartRefusedWithout(require.resolve(HANDLER_MODULE), 'TOPIC_ARN');
 });

@@ -15,6 +15,7 @@ import type { SQSRecord } from 'aws-lambda';
 import type { RunningEmulator } from '../../../../local/emulators/emulator-process';
 import { startDynamoDbLocal } from '../../../../local/emulators/dynamodb-local';
 import { startWireRecorder, type WireRecorder } from '../support/aws-wire-recorder';
+import { expectStartRefusedWithout } from '../support/start-refusal';
 import { captureLogs, type CapturedLogs } from '../support/captured-logs';
 import { lambdaContext, sqsEvent, sqsRecord } from '../support/lambda-events';
 import { LOCAL_CLIENT_CONFIG, useLocalAwsEnvironment } from '../support/local-aws-env';
@@ -179,15 +180,5 @@ it('calls no DynamoDB action but PutItem (its role allows PutItem and DescribeTa
 });
 
 it('refuses to start without TABLE_NAME, naming it', async () => {
-  const tableName = process.env.TABLE_NAME;
-  delete process.env.TABLE_NAME;
-  try {
-    await jest.isolateModulesAsync(async () => {
-      await expect(import(HANDLER_MODULE)).rejects.toThrow(
-        /Missing required environment variable TABLE_NAME/,
-      );
-    });
-  } finally {
-    process.env.TABLE_NAME = tableName;
-  }
+  await expectStartRefusedWithout(require.resolve(HANDLER_MODULE), 'TABLE_NAME');
 });

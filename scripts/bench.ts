@@ -6,17 +6,21 @@
  *   (bundles up to date, the normal case) and once cold (after a source change)
  * - `cdktf synth` end to end
  * - per function: zip size, and cold module-load time of its bundle in a fresh Node
+ * - the local orders pipeline end to end: orders/second and POST-to-email latency, ours
+ *   against the lab's store-order logic (scripts/bench/pipeline-throughput.ts)
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SynthesizedStack } from '../local/synthesized-stack';
+import { benchPipelineThroughput } from './bench/pipeline-throughput';
 import { formatSummary, summarize } from './bench/stats';
 import { zipSingleFile } from './offline-plan/zip';
 
 const ROOT = path.resolve(__dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const PIPELINE_ORDERS = Number(process.env.BENCH_ORDERS ?? 1000);
 const SCRATCH = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
 // Benchmark the zero-config synth whatever the caller's shell has set.
 const ENV = { ...process.env, CHECKPOINT_DISABLE: '1', PIPELINE_ENV: '', PIPELINE_REGION: '', NOTIFICATION_EMAIL: '' };
@@ -91,4 +95,10 @@ console.log(`serverless-pipelines benchmark: ${os.cpus().length} cores, Node ${p
 benchAppSynth();
 benchCdktfSynth();
 benchFunctions();
-fs.rmSync(SCRATCH, { recursive: true, force: true });
+void benchPipelineThroughput(PIPELINE_ORDERS, Math.min(RUNS, 3)).then(
+  () => fs.rmSync(SCRATCH, { recursive: true, force: true }),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

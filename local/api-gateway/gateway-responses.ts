@@ -1,0 +1,179 @@
+/**
+ * API Gateway's own error responses ("gateway responses"): the response for each error
+ * type, customizable per API with aws_api_gateway_gateway_response, falling back to the
+ * API's DEFAULT_4XX or DEFAULT_5XX, falling back to API Gateway's built-in
+ * `{"message":$context.error.messageString}`.
+ *
+ * Gateway response templates, like access-log formats, are not VTL: API Gateway only
+ * substitutes `$context` variables in them ("A GatewayResponse mapping template isn't
+ * processed by the Velocity Template Language (VTL) engine"), so they are rendered here
+ * by substitution, not by the mapping template renderer.
+ */
+
+/** The response types this server produces, with API Gateway's default status and message. */
+export const GATEWAY_RESPONSE_TYPES = {
+  ACCESS_DENIED: { status: 403, message: 'Forbidden', errorType: 'AccessDeniedException' },
+  API_CONFIGURATION_ERROR: { status: 500, message: 'Internal server error', errorType: 'InternalServerErrorException' },
+  AUTHORIZER_CONFIGURATION_ERROR: { status: 500, message: 'Internal server error', errorType: 'AuthorizerConfigurationException' },
+  AUTHORIZER_FAILURE: { status: 500, message: 'Internal server error', errorType: 'AuthorizerFailureException' },
+  BAD_REQUEST_BODY: { status: 400, message: 'Invalid request body', errorType: 'BadRequestException' },
+  BAD_REQUEST_PARAMETERS: { status: 400, message: 'Missing required request parameters', errorType: 'BadRequestException' },
+  EXPIRED_TOKEN: { status: 403, message: 'Forbidden', errorType: 'ExpiredTokenException' },
+  // API Gateway documents 504 for INTEGRATION_FAILURE, but an AWS integration that fails
+  // (unreachable service, bad credentials) answers 500 "Internal server error".
+  INTEGRATION_FAILURE: { status: 500, message: 'Internal server error', errorType: 'InternalServerErrorException' },
+  INTEGRATION_TIMEOUT: { status: 504, message: 'Endpoint request timed out', errorType: 'InternalServerErrorException' },
+  INVALID_API_KEY: { status: 403, message: 'Forbidden', errorType: 'ForbiddenException' },
+  INVALID_SIGNATURE: { status: 403, message: 'Forbidden', errorType: 'InvalidSignatureException' },
+  MISSING_AUTHENTICATION_TOKEN: { status: 403, message: 'Missing Authentication Token', errorType: 'MissingAuthenticationTokenException' },
+  QUOTA_EXCEEDED: { status: 429, message: 'Limit Exceeded', errorType: 'LimitExceededException' },
+  REQUEST_TOO_LARGE: { status: 413, message: 'Request Too Long', errorType: 'RequestTooLargeException' },
+  RESOURCE_NOT_FOUND: { status: 404, message: 'Not Found', errorType: 'ResourceNotFoundException' },
+  THROTTLED: { status: 429, message: 'Too Many Requests', errorType: 'TooManyRequestsException' },
+  UNAUTHORIZED: { status: 401, message: 'Unauthorized', errorType: 'UnauthorizedException' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported Media Type', errorType: 'UnsupportedMediaTypeException' },
+  WAF_FILTERED: { status: 403, message: 'Forbidden', errorType: 'WafFilteredException' },
+} as const;
+
+export type GatewayResponseType = keyof typeof GATEWAY_RESPONSE_TYPES;
+
+/** The built-in template of every gateway response an API does not customize. */
+export const BUILT_IN_TEMPLATE = '{"message":$context.error.messageString}';
+
+/**
+ * An error API Gateway answers itself, thrown anywhere while handling a request and
+ * turned into the API's gateway response for its type.
+ */
+export class GatewayError extends Error {
+  constructor(
+    readonly type: GatewayResponseType,
+    /** `$context.error.message`; defaults to the type's message. */
+    message?: string,
+    readonly details: {
+      /** `$context.error.validationErrorString`, e.g. `[object has missing required properties (["item"])]`. */
+      readonly validationErrorString?: string;
+      /** What went wrong, for the execution log (never shown to the client). */
+      readonly log?: string;
+      /** Sets `$context.integration.error`. */
+      readonly integrationError?: string;
+    } = {},
+  ) {
+    super(message ?? GATEWAY_RESPONSE_TYPES[type].message);
+    this.name = 'GatewayError';
+  }
+}
+
+/** One aws_api_gateway_gateway_response, with its references resolved. */
+export interface GatewayResponseConfig {
+  readonly statusCode?: number;
+  /** Content type -> template. */
+  readonly templates: Readonly<Record<string, string>>;
+  /** `gatewayresponse.header.<name>` -> source expression, e.g. `'*'` or `method.request.header.Origin`. */
+  readonly parameters: Readonly<Record<string, string>>;
+}
+
+export interface RenderedResponse {
+  readonly statusCode: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+/** The `$context.error` variables of an error, as API Gateway sets them. */
+export function errorVariables(error: GatewayError) {
+  return {
+    message: error.message,
+    messageString: JSON.stringify(error.message),
+    responseType: error.type,
+    // API Gateway JSON-escapes it, so that templates may put it between quotes.
+    validationErrorString: escapeJsonString(error.details.validationErrorString ?? ''),
+  };
+}
+
+/**
+ * The response API Gateway sends for `error`: status, headers and body from the API's
+ * gateway response for the error's type, else from its DEFAULT_4XX / DEFAULT_5XX, else
+ * built in. As in API Gateway, a status code set on DEFAULT_4XX or DEFAULT_5XX applies
+ * to every type of that class the API does not customize.
+ */
+export function renderGatewayResponse(
+  responses: ReadonlyMap<string, GatewayResponseConfig>,
+  error: GatewayError,
+  context: Record<string, unknown>,
+  options: {
+    /** Value of a response-parameter source such as `method.request.header.Origin`. */
+    readonly parameterValue: (expression: string) => string | undefined;
+    readonly accept?: string;
+  },
+): RenderedResponse {
+  const defaults = GATEWAY_RESPONSE_TYPES[error.type];
+  const specific = responses.get(error.type);
+  const fallback = responses.get(defaults.status >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX');
+  const statusCode = specific?.statusCode ?? fallback?.statusCode ?? defaults.status;
+
+  const templates = nonEmpty(specific?.templates) ?? nonEmpty(fallback?.templates) ?? { 'application/json': BUILT_IN_TEMPLATE };
+  const contentType = chooseContentType(Object.keys(templates), options.accept);
+  const body = substituteContextVariables(templates[contentType], context, '');
+
+  const headers: Record<string, string> = { 'Content-Type': contentType, 'x-amzn-ErrorType': defaults.errorType };
+  for (const [target, source] of Object.entries({ ...fallback?.parameters, ...specific?.parameters })) {
+    const name = /^gatewayresponse\.header\.(.+)$/.exec(target)?.[1];
+    const value = options.parameterValue(source);
+    if (name !== undefined && value !== undefined) headers[name] = value;
+  }
+  return { statusCode, headers, body };
+}
+
+/**
+ * The template's content type for a client's Accept header: an exact match, else
+ * application/json, else the first one.
+ */
+export function chooseContentType(contentTypes: readonly string[], accept: string | undefined): string {
+  const accepted = (accept ?? '')
+    .split(',')
+    .map((part) => part.split(';')[0].trim().toLowerCase())
+    .filter((part) => part !== '');
+  return (
+    accepted.map((type) => contentTypes.find((candidate) => candidate.toLowerCase() === type)).find((match) => match !== undefined) ??
+    contentTypes.find((candidate) => candidate.toLowerCase() === 'application/json') ??
+    contentTypes[0]
+  );
+}
+
+const CONTEXT_VARIABLE = /\$context\.([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)/g;
+
+/**
+ * Replaces each `$context.<path>` with its value, as API Gateway does in gateway
+ * responses and access-log formats; `missing` stands for a variable without a value
+ * (access logs write `-`). The longest path that names a value wins, so in
+ * `$context.status.` the trailing dot stays text.
+ */
+export function substituteContextVariables(template: string, context: Record<string, unknown>, missing: string): string {
+  return template.replace(CONTEXT_VARIABLE, (_match, path: string) => {
+    const names = path.split('.');
+    for (let length = names.length; length > 0; length -= 1) {
+      const value = contextVariable(context, names.slice(0, length).join('.'));
+      if (value !== undefined) {
+        const rest = names.slice(length);
+        return value + (rest.length > 0 ? `.${rest.join('.')}` : '');
+      }
+    }
+    return missing;
+  });
+}
+
+/** The value of `$context.<path>` (e.g. `identity.sourceIp`), or undefined when it has none. */
+export function contextVariable(context: Record<string, unknown>, path: string): string | undefined {
+  const value = path
+    .split('.')
+    .reduce<unknown>((node, name) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[name] : undefined), context);
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+}
+
+/** The inside of a JSON string literal for `value`. */
+export function escapeJsonString(value: string): string {
+  return JSON.stringify(value).slice(1, -1);
+}
+
+function nonEmpty(templates: Readonly<Record<string, string>> | undefined): Readonly<Record<string, string>> | undefined {
+  return templates && Object.keys(templates).length > 0 ? templates : undefined;
+}

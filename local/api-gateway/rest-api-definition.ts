@@ -1,0 +1,384 @@
+import { createHash } from 'node:crypto';
+import type { ResourceConfig, SynthesizedStack } from '../synthesized-stack';
+import type { GatewayResponseConfig } from './gateway-responses';
+import { limitsFromSettings, type ThrottleLimits } from './throttle';
+
+/**
+ * One REST API (API Gateway v1) and one of its stages, read from a synthesized stack:
+ * the aws_api_gateway_* resources that belong to it, joined by their references, with
+ * every other reference resolved to its local value. This is everything the local
+ * server serves; it knows nothing of a particular stack.
+ */
+export interface RestApiDefinition {
+  /** Terraform name of the aws_api_gateway_rest_api. */
+  readonly terraformName: string;
+  /** The API's `name`, e.g. dev-POC-API. */
+  readonly name: string;
+  /** `$context.apiId`. */
+  readonly apiId: string;
+  readonly stageName: string;
+  readonly root: ApiResource;
+  /** Gateway responses by response type. */
+  readonly gatewayResponses: ReadonlyMap<string, GatewayResponseConfig>;
+  /** The stage's access-log format, when it has access logging. */
+  readonly accessLogFormat?: string;
+}
+
+export interface ApiResource {
+  /** `$context.resourceId` (a local stand-in for API Gateway's id). */
+  readonly id: string;
+  /** `$context.resourcePath`, e.g. `/` or `/orders/{id}`. */
+  readonly path: string;
+  /** The last path segment, e.g. `orders`, `{id}` or `{proxy+}`; empty for the root. */
+  readonly pathPart: string;
+  readonly children: ApiResource[];
+  /** By HTTP method (upper case), including ANY. */
+  readonly methods: Map<string, ApiMethod>;
+}
+
+export interface ApiMethod {
+  readonly httpMethod: string;
+  /** NONE, AWS_IAM, CUSTOM or COGNITO_USER_POOLS. */
+  readonly authorization: string;
+  readonly apiKeyRequired: boolean;
+  /** Content type -> JSON schema of the model, for body validation; empty when the body is not validated. */
+  readonly bodyModels: ReadonlyMap<string, { readonly name: string; readonly schema: object }>;
+  /** `method.request.<where>.<name>` the validator requires, when it validates parameters. */
+  readonly requiredParameters: readonly string[];
+  readonly integration?: ApiIntegration;
+  /** Throttling from the stage's method settings, if any applies. */
+  readonly throttle?: ThrottleLimits;
+}
+
+export interface ApiIntegration {
+  /** AWS, AWS_PROXY, HTTP, HTTP_PROXY or MOCK. */
+  readonly type: string;
+  /** With every reference resolved. */
+  readonly uri?: string;
+  readonly httpMethod?: string;
+  /** WHEN_NO_MATCH (the default), WHEN_NO_TEMPLATES or NEVER. */
+  readonly passthroughBehavior: string;
+  /** Content type (lower case) -> template. */
+  readonly requestTemplates: Readonly<Record<string, string>>;
+  /** `integration.request.<where>.<name>` -> source expression. */
+  readonly requestParameters: Readonly<Record<string, string>>;
+  readonly timeoutMs: number;
+  readonly responses: readonly ApiIntegrationResponse[];
+}
+
+export interface ApiIntegrationResponse {
+  readonly statusCode: number;
+  /** As configured (a Java regex); undefined for the default response. */
+  readonly selectionPattern?: string;
+  /** Anchored: API Gateway matches the whole status code. */
+  readonly selects?: RegExp;
+  /** Content type -> template. */
+  readonly templates: Readonly<Record<string, string>>;
+  /** `method.response.header.<name>` -> source expression. */
+  readonly parameters: Readonly<Record<string, string>>;
+}
+
+export interface ReadRestApiOptions {
+  /** Terraform name of the API, when the stack has several. */
+  readonly restApi?: string;
+  /** Stage name, when the API has several stages. */
+  readonly stage?: string;
+}
+
+/** API Gateway's built-in models, which every API has without declaring them. */
+const BUILT_IN_MODELS: Record<string, object> = {
+  Empty: { $schema: 'http://json-schema.org/draft-04/schema#', title: 'Empty Schema', type: 'object' },
+  Error: {
+    $schema: 'http://json-schema.org/draft-04/schema#',
+    title: 'Error Schema',
+    type: 'object',
+    properties: { message: { type: 'string' } },
+  },
+};
+
+const DEFAULT_TIMEOUT_MS = 29_000;
+const API_GATEWAY_REFERENCE = /^(aws_api_gateway_[a-z_]+)\.([A-Za-z0-9_-]+)\.([a-z0-9_]+)$/;
+
+/**
+ * Reads the REST API `options.restApi` (or the stack's only one) and its stage.
+ *
+ * @param resolve resolves a `${...}` reference to anything outside API Gateway (a queue's
+ *   ARN, a state machine's ARN) to its local value
+ * @throws Error naming what is missing or ambiguous, or a reference that cannot be resolved
+ */
+export function readRestApi(stack: SynthesizedStack, resolve: (value: string) => string, options: ReadRestApiOptions = {}): RestApiDefinition {
+  const references = new References(stack, resolve);
+  const apis = stack.resources('aws_api_gateway_rest_api');
+  const terraformName = chooseRestApi(Object.keys(apis), options.restApi);
+  const api = apis[terraformName];
+  const apiIdentity = `aws_api_gateway_rest_api.${terraformName}.id`;
+  const ofApi = (type: string): [string, ResourceConfig][] =>
+    Object.entries(stack.resources(type)).filter(([, config]) => references.identity(config.rest_api_id) === apiIdentity);
+  const describe = (type: string, name: string) => `${type}.${name}`;
+
+  if (api.body !== undefined) {
+    throw new Error(`aws_api_gateway_rest_api.${terraformName} is defined by an OpenAPI body, which the local server does not read; define it with aws_api_gateway_* resources`);
+  }
+
+  // Stage.
+  const stages = ofApi('aws_api_gateway_stage').map(([name, config]) => ({ name, config, stageName: references.value(config.stage_name) }));
+  if (stages.length === 0) throw new Error(`aws_api_gateway_rest_api.${terraformName} has no aws_api_gateway_stage to serve`);
+  const stage = options.stage === undefined ? stages[0] : stages.find((s) => s.stageName === options.stage);
+  if (!stage) throw new Error(`aws_api_gateway_rest_api.${terraformName} has no stage named ${options.stage}; it has ${stages.map((s) => s.stageName).join(', ')}`);
+  if (options.stage === undefined && stages.length > 1) {
+    throw new Error(`aws_api_gateway_rest_api.${terraformName} has several stages (${stages.map((s) => s.stageName).join(', ')}): say which to serve`);
+  }
+  const accessLog = block(stage.config.access_log_settings);
+  const accessLogFormat = typeof accessLog?.format === 'string' ? references.value(accessLog.format) : undefined;
+
+  // Resource tree.
+  const rootIdentity = `aws_api_gateway_rest_api.${terraformName}.root_resource_id`;
+  const root: ApiResource = { id: localId(rootIdentity), path: '/', pathPart: '', children: [], methods: new Map() };
+  const byIdentity = new Map<string, ApiResource>([[rootIdentity, root]]);
+  const pending = ofApi('aws_api_gateway_resource').map(([name, config]) => ({
+    identity: `aws_api_gateway_resource.${name}.id`,
+    parent: references.identity(config.parent_id),
+    pathPart: references.value(config.path_part),
+  }));
+  while (pending.length > 0) {
+    const ready = pending.findIndex((resource) => byIdentity.has(resource.parent));
+    if (ready < 0) {
+      throw new Error(`Cannot place ${pending.map((r) => r.identity).join(', ')} in the resource tree of ${terraformName}: unknown parent ${pending[0].parent}`);
+    }
+    const [resource] = pending.splice(ready, 1);
+    const parent = byIdentity.get(resource.parent) as ApiResource;
+    const node: ApiResource = {
+      id: localId(resource.identity),
+      path: `${parent.path === '/' ? '' : parent.path}/${resource.pathPart}`,
+      pathPart: resource.pathPart,
+      children: [],
+      methods: new Map(),
+    };
+    parent.children.push(node);
+    byIdentity.set(resource.identity, node);
+  }
+  const resourceOf = (type: string, name: string, config: ResourceConfig): ApiResource => {
+    const node = byIdentity.get(references.identity(config.resource_id));
+    if (!node) throw new Error(`${describe(type, name)}: resource_id ${String(config.resource_id)} is not a resource of ${terraformName}`);
+    return node;
+  };
+
+  // Models and validators.
+  const models = new Map<string, object>(Object.entries(BUILT_IN_MODELS));
+  for (const [name, config] of ofApi('aws_api_gateway_model')) {
+    try {
+      models.set(references.value(config.name), JSON.parse(references.value(config.schema)) as object);
+    } catch (error) {
+      throw new Error(`${describe('aws_api_gateway_model', name)}: the schema is not JSON (${(error as Error).message})`);
+    }
+  }
+  const validators = new Map(
+    ofApi('aws_api_gateway_request_validator').map(([name, config]) => [
+      `aws_api_gateway_request_validator.${name}.id`,
+      { body: config.validate_request_body === true, parameters: config.validate_request_parameters === true },
+    ]),
+  );
+
+  // Method settings of the stage: `*/*` for every method, `<path>/<METHOD>` for one.
+  const methodSettings = ofApi('aws_api_gateway_method_settings')
+    .filter(([, config]) => references.value(config.stage_name) === stage.stageName)
+    .map(([, config]) => ({ methodPath: references.value(config.method_path), limits: limitsFromSettings(block(config.settings)) }));
+  const throttleFor = (resourcePath: string, httpMethod: string): ThrottleLimits | undefined => {
+    const paths = methodPathsOf(resourcePath, httpMethod);
+    const specific = methodSettings.find((s) => s.limits && paths.includes(s.methodPath));
+    return (specific ?? methodSettings.find((s) => s.limits && s.methodPath === '*/*'))?.limits;
+  };
+
+  // Integrations and their responses, by resource and method.
+  const key = (type: string, name: string, config: ResourceConfig) => `${resourceOf(type, name, config).id} ${references.value(config.http_method).toUpperCase()}`;
+  const integrationResponses = new Map<string, ApiIntegrationResponse[]>();
+  for (const [name, config] of ofApi('aws_api_gateway_integration_response')) {
+    const type = 'aws_api_gateway_integration_response';
+    const selectionPattern = optionalValue(references, config.selection_pattern);
+    const statusCode = Number(references.value(config.status_code));
+    if (!Number.isInteger(statusCode)) throw new Error(`${describe(type, name)}: status_code is not a number`);
+    const response: ApiIntegrationResponse = {
+      statusCode,
+      selectionPattern,
+      selects: selectionPattern === undefined || selectionPattern === '' ? undefined : javaFullMatch(selectionPattern, describe(type, name)),
+      templates: stringMap(references, config.response_templates),
+      parameters: stringMap(references, config.response_parameters),
+    };
+    const responseKey = key(type, name, config);
+    integrationResponses.set(responseKey, [...(integrationResponses.get(responseKey) ?? []), response]);
+  }
+  const integrations = new Map<string, ApiIntegration>();
+  for (const [name, config] of ofApi('aws_api_gateway_integration')) {
+    const type = 'aws_api_gateway_integration';
+    const integrationKey = key(type, name, config);
+    integrations.set(integrationKey, {
+      type: references.value(config.type),
+      uri: optionalValue(references, config.uri),
+      httpMethod: optionalValue(references, config.integration_http_method),
+      passthroughBehavior: optionalValue(references, config.passthrough_behavior) ?? 'WHEN_NO_MATCH',
+      requestTemplates: Object.fromEntries(Object.entries(stringMap(references, config.request_templates)).map(([k, v]) => [k.toLowerCase(), v])),
+      requestParameters: stringMap(references, config.request_parameters),
+      timeoutMs: Number(optionalValue(references, config.timeout_milliseconds) ?? DEFAULT_TIMEOUT_MS),
+      responses: integrationResponses.get(integrationKey) ?? [],
+    });
+  }
+
+  for (const [name, config] of ofApi('aws_api_gateway_method')) {
+    const type = 'aws_api_gateway_method';
+    const resource = resourceOf(type, name, config);
+    const httpMethod = references.value(config.http_method).toUpperCase();
+    const validatorId = config.request_validator_id === undefined ? undefined : references.identity(config.request_validator_id);
+    const validator = validatorId === undefined ? undefined : validators.get(validatorId);
+    if (validatorId !== undefined && !validator) throw new Error(`${describe(type, name)}: request_validator_id ${validatorId} is not a validator of ${terraformName}`);
+    const bodyModels = new Map<string, { name: string; schema: object }>();
+    if (validator?.body) {
+      for (const [contentType, modelName] of Object.entries(stringMap(references, config.request_models))) {
+        const schema = models.get(modelName);
+        if (!schema) throw new Error(`${describe(type, name)}: request model ${modelName} is not a model of ${terraformName}`);
+        bodyModels.set(contentType.toLowerCase(), { name: modelName, schema });
+      }
+    }
+    const parameters = (config.request_parameters ?? {}) as Record<string, unknown>;
+    resource.methods.set(httpMethod, {
+      httpMethod,
+      authorization: references.value(config.authorization ?? 'NONE').toUpperCase(),
+      apiKeyRequired: config.api_key_required === true,
+      bodyModels,
+      requiredParameters: validator?.parameters ? Object.keys(parameters).filter((p) => parameters[p] === true || parameters[p] === 'true') : [],
+      integration: integrations.get(`${resource.id} ${httpMethod}`),
+      throttle: throttleFor(resource.path, httpMethod),
+    });
+  }
+
+  const gatewayResponses = new Map<string, GatewayResponseConfig>(
+    ofApi('aws_api_gateway_gateway_response').map(([, config]) => {
+      const statusCode = optionalValue(references, config.status_code);
+      return [
+        references.value(config.response_type),
+        {
+          statusCode: statusCode === undefined ? undefined : Number(statusCode),
+          templates: stringMap(references, config.response_templates),
+          parameters: stringMap(references, config.response_parameters),
+        },
+      ];
+    }),
+  );
+
+  return {
+    terraformName,
+    name: references.value(api.name),
+    apiId: references.optionalExternal(`\${aws_api_gateway_rest_api.${terraformName}.id}`) ?? localId(apiIdentity),
+    stageName: stage.stageName,
+    root,
+    gatewayResponses,
+    accessLogFormat,
+  };
+}
+
+function chooseRestApi(names: readonly string[], wanted: string | undefined): string {
+  if (wanted !== undefined) {
+    if (!names.includes(wanted)) {
+      throw new Error(`The stack has no aws_api_gateway_rest_api.${wanted}; it has ${names.length === 0 ? 'none' : names.join(', ')}`);
+    }
+    return wanted;
+  }
+  if (names.length === 0) throw new Error('The stack has no aws_api_gateway_rest_api');
+  if (names.length > 1) throw new Error(`The stack has several REST APIs (${names.join(', ')}): pass restApi with the Terraform name of the one to serve`);
+  return names[0];
+}
+
+/**
+ * How aws_api_gateway_method_settings may name a method: `<path>/<METHOD>` with the
+ * resource path's leading slash trimmed (as the Terraform docs ask) or with its slashes
+ * written `~1` (as API Gateway's own patch paths do), or `<path>/*` for every method.
+ */
+function methodPathsOf(resourcePath: string, httpMethod: string): string[] {
+  const trimmed = resourcePath.replace(/^\//, '');
+  const encoded = resourcePath.replace(/\//g, '~1');
+  return [...new Set([trimmed, encoded])].flatMap((path) => [`${path}/${httpMethod}`, `${path}/*`]);
+}
+
+/** A Java regex as API Gateway applies a selection pattern: it must match the whole value. */
+function javaFullMatch(pattern: string, where: string): RegExp {
+  try {
+    return new RegExp(`^(?:${pattern})$`, 's');
+  } catch (error) {
+    throw new Error(`${where}: selection_pattern ${JSON.stringify(pattern)} is not a regular expression this server understands (${(error as Error).message})`);
+  }
+}
+
+/** Terraform writes a nested block as an object, or as a list of one. */
+function block(value: unknown): Record<string, unknown> | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first !== null && typeof first === 'object' ? (first as Record<string, unknown>) : undefined;
+}
+
+function optionalValue(references: References, value: unknown): string | undefined {
+  return value === undefined || value === null ? undefined : references.value(value);
+}
+
+function stringMap(references: References, value: unknown): Record<string, string> {
+  const map = block(value) ?? {};
+  return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, references.value(v)]));
+}
+
+/** A stable stand-in for an id API Gateway would assign, e.g. for `$context.resourceId`. */
+function localId(identity: string): string {
+  return createHash('sha256').update(identity).digest('hex').slice(0, 10);
+}
+
+/**
+ * Resolves the values of a synthesized configuration. References between API Gateway
+ * resources are joined here, by identity (`<type>.<name>.id`), so the caller need not
+ * know API Gateway ids; configured attributes such as a model's name or a method
+ * response's status code resolve to what is configured; every other reference goes to
+ * the caller's resolver. Terraform's escapes (`$${`, `%%{`) become literal text.
+ */
+class References {
+  constructor(
+    private readonly stack: SynthesizedStack,
+    private readonly resolve: (value: string) => string,
+  ) {}
+
+  /** `<type>.<name>.<attribute>` for a reference to an API Gateway id, else the value. */
+  identity(value: unknown): string {
+    const reference = typeof value === 'string' ? /^\$\{([^{}]+)\}$/.exec(value) : null;
+    const parts = reference ? API_GATEWAY_REFERENCE.exec(reference[1].trim()) : null;
+    if (parts) {
+      const [, type, name, attribute] = parts;
+      if (attribute === 'id' || attribute === 'root_resource_id') return `${type}.${name}.${attribute}`;
+      // e.g. an integration's resource_id = ${aws_api_gateway_method.x.resource_id}
+      const configured = this.stack.resource(type, name)[attribute];
+      if (typeof configured === 'string') return this.identity(configured);
+    }
+    return this.value(value);
+  }
+
+  value(value: unknown): string {
+    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+    if (typeof value !== 'string') throw new Error(`Expected a string in the configuration, found ${JSON.stringify(value)}`);
+    return value.replace(/\$\$\{|%%\{|\$\{([^{}]+)\}/g, (match, expression: string | undefined) => {
+      if (expression === undefined) return match.slice(1);
+      return this.expression(expression.trim());
+    });
+  }
+
+  /** The caller's value for a reference, or undefined if it has none. */
+  optionalExternal(reference: string): string | undefined {
+    try {
+      return this.resolve(reference);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private expression(expression: string): string {
+    const parts = API_GATEWAY_REFERENCE.exec(expression);
+    if (parts) {
+      const [, type, name, attribute] = parts;
+      const configured = this.stack.resource(type, name)[attribute];
+      if (configured !== undefined && configured !== null && typeof configured !== 'object') return this.value(configured);
+    }
+    return this.resolve(`\${${expression}}`);
+  }
+}

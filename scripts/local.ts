@@ -10,6 +10,8 @@ import { startLocalPipeline, type LocalPipeline } from '../local/runtime/local-p
 import { formatPipelineEvent } from '../local/runtime/terminal-report';
 
 const ROOT = resolve(__dirname, '..');
+// The SDK warns about Node < 22 once per process; this script reports the Node version itself.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const OUT_DIR = join(ROOT, 'cdktf.out');
 const DEFAULT_PORT = 3000;
 

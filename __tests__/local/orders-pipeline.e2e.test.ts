@@ -15,7 +15,7 @@ import { postOrdersConcurrently } from '../../local/load/post-orders';
 import { startLocalPipeline, type LocalPipeline } from '../../local/runtime/local-pipeline';
 import { synthesizeStack } from '../../local/runtime/synthesize';
 import { TEST_CONFIG } from '../support/synth';
-import { FaultProxy } from './support/fault-proxy';
+import { startWireRecorder, type WireRecorder } from '../support/aws-wire-recorder';
 
 jest.setTimeout(180_000);
 
@@ -26,26 +26,29 @@ const DUPLICATE_WATCH_MS = 1_500;
 
 let outdir: string;
 let pipeline: LocalPipeline;
-const dynamodbProxy = new FaultProxy();
+/** Between the functions and DynamoDB Local: counts their writes and can fail chosen ones. */
+let dynamodbWire: WireRecorder;
+let dynamodbFailsFor: (body: string) => boolean = () => false;
 
 beforeAll(async () => {
   outdir = mkdtempSync(join(tmpdir(), 'orders-e2e-'));
   const stackDir = synthesizeStack('orders-pipeline', TEST_CONFIG, outdir);
-  const proxyEndpoint = await dynamodbProxy.start();
+  dynamodbWire = await startWireRecorder(() => pipeline.endpoints.dynamodb, {
+    unavailableFor: (call) => call.operation === 'PutItem' && dynamodbFailsFor(call.body),
+  });
   pipeline = await startLocalPipeline({
     stackDir,
     apiPort: 0,
     // Load runs would be refused at the stage's 10 requests/s; the API tests prove throttling.
     throttle: false,
     retryDelaySeconds: 0,
-    functionEndpoints: { DYNAMODB: proxyEndpoint },
+    functionEndpoints: { DYNAMODB: dynamodbWire.endpoint },
   });
-  dynamodbProxy.target = pipeline.endpoints.dynamodb;
 });
 
 afterAll(async () => {
   await pipeline?.stop();
-  await dynamodbProxy.stop();
+  await dynamodbWire?.stop();
   rmSync(outdir, { recursive: true, force: true });
 });
 
@@ -183,7 +186,7 @@ test('a message the writer cannot parse ends in the dead-letter queue after 3 re
 test('DynamoDB failing for one record of a batch: only that record is retried, every order is stored and announced once', async () => {
   const markers = ['outage-a', 'outage-b', 'outage-c'];
   let outageOver = false;
-  dynamodbProxy.failWhen = (operation, body) => !outageOver && operation.endsWith('.PutItem') && body.includes('outage-b');
+  dynamodbFailsFor = (body) => !outageOver && body.includes('outage-b');
   const queue = pipeline.resources.queueByName('test-POC-Queue');
   // Straight onto the queue, so that the three are likely to share a batch.
   const sent = await Promise.all(
@@ -191,7 +194,7 @@ test('DynamoDB failing for one record of a batch: only that record is retried, e
   );
   const ids = sent.map((result) => result.MessageId as string);
 
-  const failedPuts = () => dynamodbProxy.requests.filter((request) => request.failed && request.body.includes('outage-b'));
+  const failedPuts = () => dynamodbWire.calls.filter((call) => call.refused && call.body.includes('outage-b'));
   const giveUpAt = Date.now() + 20_000;
   while (failedPuts().length === 0 && Date.now() < giveUpAt) await sleep(50);
   expect(failedPuts().length).toBeGreaterThan(0);
@@ -203,12 +206,12 @@ test('DynamoDB failing for one record of a batch: only that record is retried, e
   await sleep(DUPLICATE_WATCH_MS);
   for (const id of ids) expect(notificationsNaming(id)).toHaveLength(1);
 
-  const putsOf = (item: string) => dynamodbProxy.requests.filter((request) => request.operation.endsWith('.PutItem') && request.body.includes(item));
+  const putsOf = (item: string) => dynamodbWire.calls.filter((call) => call.operation === 'PutItem' && call.body.includes(item));
   // The healthy records were written by one request each: never re-sent to the function.
   expect(putsOf('outage-a')).toHaveLength(1);
   expect(putsOf('outage-c')).toHaveLength(1);
-  expect(putsOf('outage-b').filter((request) => !request.failed)).toHaveLength(1);
-  dynamodbProxy.failWhen = () => false;
+  expect(putsOf('outage-b').filter((call) => !call.refused)).toHaveLength(1);
+  dynamodbFailsFor = () => false;
 });
 
 test('a load run: 1,000 orders posted concurrently all arrive exactly once', async () => {

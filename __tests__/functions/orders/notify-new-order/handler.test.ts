@@ -25,7 +25,7 @@ import { randomUUID } from 'node:crypto';
 import { startDynamoDbLocal } from '../../../../local/emulators/dynamodb-local';
 import type { RunningEmulator } from '../../../../local/emulators/emulator-process';
 import { startFauxqs } from '../../../../local/emulators/fauxqs';
-import { startWireRecorder, type WireRecorder } from '../support/aws-wire-recorder';
+import { startWireRecorder, type WireRecorder } from '../../../support/aws-wire-recorder';
 import { expectStartRefusedWithout } from '../support/start-refusal';
 import { captureLogs, type CapturedLogs } from '../support/captured-logs';
 import { DynamoDbStreamReader } from '../support/dynamodb-stream';

@@ -14,7 +14,7 @@ import {
 import type { SQSRecord } from 'aws-lambda';
 import type { RunningEmulator } from '../../../../local/emulators/emulator-process';
 import { startDynamoDbLocal } from '../../../../local/emulators/dynamodb-local';
-import { startWireRecorder, type WireRecorder } from '../support/aws-wire-recorder';
+import { startWireRecorder, type WireRecorder } from '../../../support/aws-wire-recorder';
 import { expectStartRefusedWithout } from '../support/start-refusal';
 import { captureLogs, type CapturedLogs } from '../support/captured-logs';
 import { lambdaContext, sqsEvent, sqsRecord } from '../support/lambda-events';

@@ -7,6 +7,8 @@ export interface WireCall {
   /** The API action, e.g. `PutItem` or `Publish`: what IAM must allow. */
   readonly operation: string;
   readonly body: string;
+  /** The recorder answered 503 instead of forwarding (see `unavailableFor`). */
+  readonly refused?: boolean;
 }
 
 export interface WireRecorder {
@@ -24,6 +26,12 @@ export interface WireRecorderOptions {
    * unreachable for them, every retry included, while other requests go through.
    */
   readonly dropConnection?: (call: WireCall) => boolean;
+  /**
+   * Requests answered with 503 ServiceUnavailable, as an AWS endpoint answers during an
+   * outage: the client's SDK sees a retryable service error, retries it with its own
+   * policy, and reports it as it would in AWS.
+   */
+  readonly unavailableFor?: (call: WireCall) => boolean;
 }
 
 /**
@@ -32,8 +40,9 @@ export interface WireRecorderOptions {
  * policy can stay exact) and can make the service unreachable for chosen requests, with
  * no change to the handler and no mock of the SDK.
  */
-export async function startWireRecorder(target: string, options: WireRecorderOptions = {}): Promise<WireRecorder> {
-  const upstream = new URL(target);
+export async function startWireRecorder(target: string | (() => string), options: WireRecorderOptions = {}): Promise<WireRecorder> {
+  // A function: the emulator may start after the recorder, whose endpoint it needs.
+  const upstreamOf = () => new URL(typeof target === 'string' ? target : target());
   const calls: WireCall[] = [];
 
   const server = createServer((incoming, outgoing) => {
@@ -42,11 +51,18 @@ export async function startWireRecorder(target: string, options: WireRecorderOpt
     incoming.on('end', () => {
       const body = Buffer.concat(chunks);
       const call: WireCall = { operation: operationOf(incoming.headers, body.toString('utf8')), body: body.toString('utf8') };
+      if (options.unavailableFor?.(call)) {
+        calls.push({ ...call, refused: true });
+        outgoing.writeHead(503, { 'content-type': 'application/x-amz-json-1.0' });
+        outgoing.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ServiceUnavailableException', message: 'injected outage' }));
+        return;
+      }
       calls.push(call);
       if (options.dropConnection?.(call)) {
         incoming.socket.destroy();
         return;
       }
+      const upstream = upstreamOf();
       const forwarded = request(
         {
           host: upstream.hostname,

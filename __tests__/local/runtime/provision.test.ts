@@ -1,0 +1,23 @@
+import { provisionStack, ProvisionedStack, type ProvisionClients } from '../../../local/runtime/provision';
+import { SynthesizedStack } from '../../../local/synthesized-stack';
+
+const NO_CLIENTS = {} as ProvisionClients;
+
+test('a stack with a resource type the runtime cannot create is refused before anything starts', async () => {
+  const stack = new SynthesizedStack({ resource: { aws_s3_bucket: { uploads: { bucket: 'b' } }, aws_iam_role: { r: { name: 'r' } } } });
+  await expect(provisionStack(stack, NO_CLIENTS, 'us-east-1')).rejects.toThrow(/cannot create these resource types yet: aws_s3_bucket/);
+});
+
+test('references resolve to local ARNs, and an unknown attribute names the file to extend', () => {
+  const stack = new SynthesizedStack({
+    resource: {
+      aws_iam_role: { role: { name: 'dev-role' } },
+      aws_lambda_function: { fn: { function_name: 'dev-fn' } },
+      aws_sqs_queue: { q: { name: 'dev-q' } },
+    },
+  });
+  const local = new ProvisionedStack(stack, 'eu-west-1');
+  expect(local.resolve('${aws_iam_role.role.arn}')).toBe('arn:aws:iam::000000000000:role/dev-role');
+  expect(local.resolve('${aws_lambda_function.fn.arn}')).toBe('arn:aws:lambda:eu-west-1:000000000000:function:dev-fn');
+  expect(() => local.resolve('${aws_sqs_queue.q.arn}')).toThrow(/cannot resolve \$\{aws_sqs_queue\.q\.arn\}: add it to local\/runtime\/provision\.ts/);
+});

@@ -38,6 +38,12 @@ export interface DynamoDbLocalOptions {
   readonly sharedDb?: boolean;
 }
 
+/**
+ * Credentials every local emulator accepts. DynamoDB Local wants letters and digits only
+ * and, with sharedDb, serves the same tables to any such key.
+ */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+
 export const JAVA_INSTALL_HINT =
   'DynamoDB Local needs Java 17 or newer on PATH. Install it, e.g. `apt-get install openjdk-17-jre-headless` ' +
   '(Debian/Ubuntu) or `brew install openjdk@17` (macOS).';
@@ -77,7 +83,7 @@ async function startOnPort(port: number, options: DynamoDbLocalOptions): Promise
     endpoint,
     region: 'us-east-1',
     // DynamoDB Local wants signed requests and checks only that the key is alphanumeric.
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: LOCAL_CREDENTIALS,
     maxAttempts: 1,
     // Something else on the port may accept the connection and never answer.
     requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000, throwOnRequestTimeout: true },

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startRestApi, type RunningRestApi } from '../api-gateway/rest-api-server';
 import { sqsQueryBackend } from '../api-gateway/sqs-query-adapter';
-import { startDynamoDbLocal } from '../emulators/dynamodb-local';
+import { LOCAL_CREDENTIALS, startDynamoDbLocal } from '../emulators/dynamodb-local';
 import type { RunningEmulator } from '../emulators/emulator-process';
 import { startFauxqs } from '../emulators/fauxqs';
 import { SynthesizedStack, type ResourceConfig } from '../synthesized-stack';
@@ -23,9 +23,6 @@ import { LocalFunction } from './local-function';
 import { NotificationInbox, type CapturedNotification } from './notification-inbox';
 import { provisionStack, type ProvisionedResource, type ProvisionedStack } from './provision';
 import { startSqsEventSource, type RunningEventSource } from './sqs-event-source';
-
-/** Credentials the emulators accept; DynamoDB Local wants letters and digits only. */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 
 export interface LocalPipelineOptions {
   /** The synthesized stack's directory: cdk.tf.json and the assets it names. */
@@ -123,8 +120,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       ...prefixKeys('AWS_ENDPOINT_URL_', options.functionEndpoints ?? {}),
     };
     const functions = new Map<string, LocalFunction>();
-    const functionsByTerraformName = new Map<string, LocalFunction>();
-    for (const [name, config] of Object.entries(stack.resources('aws_lambda_function'))) {
+    for (const config of Object.values(stack.resources('aws_lambda_function'))) {
       const settings = functionSettings(stack, options.stackDir, config, (value) => resources.resolve(value));
       const fn = new LocalFunction({
         ...settings,
@@ -135,20 +131,18 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       });
       stoppers.push(() => fn.stop());
       functions.set(settings.functionName, fn);
-      functionsByTerraformName.set(name, fn);
     }
 
+    const triggered = new Set<LocalFunction>();
     for (const mapping of Object.values(stack.resources('aws_lambda_event_source_mapping'))) {
       const fn = functionOfMapping(mapping, functions, (value) => resources.resolve(value));
       const source = startEventSource(mapping, fn, resources, { clients, streams, region, options, emit });
       stoppers.push(() => source.stop());
+      triggered.add(fn);
       emit({ kind: 'function', functionName: fn.functionName, trigger: source.description });
     }
     for (const fn of functions.values()) {
-      const triggered = Object.values(stack.resources('aws_lambda_event_source_mapping')).some(
-        (mapping) => functionOfMapping(mapping, functions, (value) => resources.resolve(value)) === fn,
-      );
-      if (!triggered) emit({ kind: 'function', functionName: fn.functionName, trigger: 'no event source mapping' });
+      if (!triggered.has(fn)) emit({ kind: 'function', functionName: fn.functionName, trigger: 'no event source mapping' });
     }
 
     let apiUrl: string | undefined;

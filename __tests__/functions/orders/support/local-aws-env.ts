@@ -1,3 +1,5 @@
+import { LOCAL_CREDENTIALS } from '../../../../local/emulators/dynamodb-local';
+
 /**
  * Points every AWS SDK client created afterwards at local emulators, with fake
  * credentials, through the standard variables the SDK reads: handlers need no test code.
@@ -9,8 +11,8 @@
 export function useLocalAwsEnvironment(variables: Record<string, string>): void {
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     POWERTOOLS_DEV: 'true',
     ...variables,
   });
@@ -22,5 +24,5 @@ export function useLocalAwsEnvironment(variables: Record<string, string>): void 
 /** The fixed test credentials and region, for the tests' own SDK clients. */
 export const LOCAL_CLIENT_CONFIG = {
   region: 'us-east-1',
-  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  credentials: LOCAL_CREDENTIALS,
 } as const;

@@ -24,3 +24,28 @@ export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): 
   }
   return value;
 }
+
+/** Thrown at cold start when a variable is set but is not the whole number the handler needs. */
+export class InvalidEnvironmentVariableError extends Error {
+  constructor(
+    readonly variableName: string,
+    value: string,
+    expected: string,
+  ) {
+    super(`Environment variable ${variableName}="${value}" must be ${expected}: fix it in the function configuration.`);
+    this.name = 'InvalidEnvironmentVariableError';
+  }
+}
+
+/**
+ * Reads a required whole number no smaller than `minimum`, such as a threshold or a
+ * size limit. "5.5", "-1" or "five" fail the cold start rather than becoming NaN later.
+ */
+export function requireIntegerEnv(name: string, minimum: number, env: NodeJS.ProcessEnv = process.env): number {
+  const raw = requireEnv(name, env).trim();
+  const value = /^-?\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < minimum) {
+    throw new InvalidEnvironmentVariableError(name, raw, `a whole number of at least ${minimum}`);
+  }
+  return value;
+}

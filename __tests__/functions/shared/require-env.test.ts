@@ -1,4 +1,9 @@
-import { MissingEnvironmentVariableError, requireEnv } from '../../../functions/shared/require-env';
+import {
+  InvalidEnvironmentVariableError,
+  MissingEnvironmentVariableError,
+  requireEnv,
+  requireIntegerEnv,
+} from '../../../functions/shared/require-env';
 
 describe('requireEnv', () => {
   it('returns the value as set', () => {
@@ -21,5 +26,23 @@ describe('requireEnv', () => {
     } finally {
       delete process.env.REQUIRE_ENV_PROBE;
     }
+  });
+});
+
+describe('requireIntegerEnv', () => {
+  it('returns the number', () => {
+    expect(requireIntegerEnv('LOW_STOCK_THRESHOLD', 0, { LOW_STOCK_THRESHOLD: ' 5 ' })).toBe(5);
+    expect(requireIntegerEnv('LOW_STOCK_THRESHOLD', 0, { LOW_STOCK_THRESHOLD: '0' })).toBe(0);
+  });
+
+  it.each(['5.5', '-1', 'five', '1e3', '99999999999999999999'])('refuses %s, naming the variable and the rule', (value) => {
+    expect(() => requireIntegerEnv('LOW_STOCK_THRESHOLD', 0, { LOW_STOCK_THRESHOLD: value })).toThrow(InvalidEnvironmentVariableError);
+    expect(() => requireIntegerEnv('LOW_STOCK_THRESHOLD', 0, { LOW_STOCK_THRESHOLD: value })).toThrow(
+      /LOW_STOCK_THRESHOLD=".*" must be a whole number of at least 0/,
+    );
+  });
+
+  it('treats an unset variable as missing', () => {
+    expect(() => requireIntegerEnv('MAX_FILE_BYTES', 1, {})).toThrow(MissingEnvironmentVariableError);
   });
 });

@@ -4,7 +4,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { requireEnv } from '../../shared/require-env';
 import { formatOrderNotification, isNewOrder } from './notification';
-import { publishNotification } from './orders-topic';
+import { publishNotification } from '../../shared/publish-notification';
 
 // Module scope: read and built once per container, reused by every invocation.
 const topicArn = requireEnv('TOPIC_ARN');

@@ -1,6 +1,7 @@
 import type { AttributeValue as SdkAttributeValue } from '@aws-sdk/client-dynamodb';
 import { NumberValueImpl as NumberValue, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, StreamRecord } from 'aws-lambda';
+import type { Notification } from '../../shared/publish-notification';
 
 /** ASCII, under 100 characters, one line: what SNS accepts as an email subject. */
 export const NOTIFICATION_SUBJECT = 'New Order Notification';
@@ -8,10 +9,7 @@ export const NOTIFICATION_SUBJECT = 'New Order Notification';
 /** Shown instead of a value the row does not have: a reader should never see "undefined". */
 export const NOT_RECORDED = '(not recorded)';
 
-export interface OrderNotification {
-  readonly subject: string;
-  readonly message: string;
-}
+export type OrderNotification = Notification;
 
 /** The stream carries a NewImage only when the table's stream view type includes it. */
 export class MissingNewImageError extends Error {

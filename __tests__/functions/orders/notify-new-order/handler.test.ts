@@ -26,11 +26,11 @@ import { startDynamoDbLocal } from '../../../../local/emulators/dynamodb-local';
 import type { RunningEmulator } from '../../../../local/emulators/emulator-process';
 import { startFauxqs } from '../../../../local/emulators/fauxqs';
 import { startWireRecorder, type WireRecorder } from '../../../support/aws-wire-recorder';
-import { expectStartRefusedWithout } from '../support/start-refusal';
-import { captureLogs, type CapturedLogs } from '../support/captured-logs';
-import { DynamoDbStreamReader } from '../support/dynamodb-stream';
-import { lambdaContext } from '../support/lambda-events';
-import { LOCAL_CLIENT_CONFIG, useLocalAwsEnvironment } from '../support/local-aws-env';
+import { expectStartRefusedWithout } from '../../support/start-refusal';
+import { captureLogs, type CapturedLogs } from '../../support/captured-logs';
+import { DynamoDbStreamReader } from '../../../../local/runtime/dynamodb-stream-reader';
+import { lambdaContext } from '../../support/lambda-events';
+import { LOCAL_CLIENT_CONFIG, useLocalAwsEnvironment } from '../../support/local-aws-env';
 
 // Imported only once the environment points at the emulators: the handler reads it at module scope.
 const HANDLER_MODULE = '../../../../functions/orders/notify-new-order/handler';

@@ -15,10 +15,10 @@ import type { SQSRecord } from 'aws-lambda';
 import type { RunningEmulator } from '../../../../local/emulators/emulator-process';
 import { startDynamoDbLocal } from '../../../../local/emulators/dynamodb-local';
 import { startWireRecorder, type WireRecorder } from '../../../support/aws-wire-recorder';
-import { expectStartRefusedWithout } from '../support/start-refusal';
-import { captureLogs, type CapturedLogs } from '../support/captured-logs';
-import { lambdaContext, sqsEvent, sqsRecord } from '../support/lambda-events';
-import { LOCAL_CLIENT_CONFIG, useLocalAwsEnvironment } from '../support/local-aws-env';
+import { expectStartRefusedWithout } from '../../support/start-refusal';
+import { captureLogs, type CapturedLogs } from '../../support/captured-logs';
+import { lambdaContext, sqsEvent, sqsRecord } from '../../support/lambda-events';
+import { LOCAL_CLIENT_CONFIG, useLocalAwsEnvironment } from '../../support/local-aws-env';
 
 // Imported only once the environment points at the emulator: the handler reads it at module scope.
 const HANDLER_MODULE = '../../../../functions/orders/store-order/handler';

@@ -1,4 +1,4 @@
-import { LOCAL_CREDENTIALS } from '../../../../local/emulators/dynamodb-local';
+import { LOCAL_CREDENTIALS } from '../../../local/emulators/dynamodb-local';
 
 /**
  * Points every AWS SDK client created afterwards at local emulators, with fake

@@ -7,6 +7,10 @@
  * | PIPELINE_ENV        | `dev`       | environment name, prefixed to every resource name              |
  * | PIPELINE_REGION     | `us-east-1` | AWS region the stacks deploy to (the labs use us-east-1)      |
  * | NOTIFICATION_EMAIL  | (none)      | address subscribed to the pipelines' SNS topics; none = no subscription |
+ * | BUCKET_SUFFIX       | (none)      | ends the S3 bucket names (the labs' "yourname"); none = Terraform appends a unique suffix |
+ * | LOW_STOCK_THRESHOLD | `5`         | inventory: alert when a product's quantity falls to or below this |
+ * | COGNITO_CALLBACK_URLS | `http://localhost:8080/callback` | inventory: comma-separated URLs the hosted UI may return to after sign-in |
+ * | COGNITO_LOGOUT_URLS | `http://localhost:8080/` | inventory: comma-separated URLs the hosted UI may return to after sign-out |
  */
 
 export interface PipelineConfig {
@@ -15,6 +19,11 @@ export interface PipelineConfig {
   readonly region: string;
   /** When undefined, no email subscription is created. */
   readonly notificationEmail?: string;
+  /** When undefined, bucket names end in a suffix Terraform makes unique. */
+  readonly bucketSuffix?: string;
+  readonly lowStockThreshold: number;
+  readonly callbackUrls: string[];
+  readonly logoutUrls: string[];
 }
 
 export class ConfigError extends Error {
@@ -26,6 +35,10 @@ export class ConfigError extends Error {
 
 export const DEFAULT_ENVIRONMENT = 'dev';
 export const DEFAULT_REGION = 'us-east-1';
+export const DEFAULT_LOW_STOCK_THRESHOLD = 5;
+// Cognito accepts plain http only for localhost: where a dashboard runs during development.
+export const DEFAULT_CALLBACK_URLS = ['http://localhost:8080/callback'];
+export const DEFAULT_LOGOUT_URLS = ['http://localhost:8080/'];
 
 // Lowercase so it is valid in every AWS name it prefixes (S3 buckets included);
 // short so the longest derived IAM role name stays within IAM's 64 characters.
@@ -34,6 +47,9 @@ const ENVIRONMENT_PATTERN = /^[a-z][a-z0-9-]{0,11}$/;
 const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 // Deliberately simple: one @, no spaces, a dot in the domain. SNS does the real check.
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// The longest bucket name here is "<env>-inventory-upload-<suffix>", within S3's 63 characters.
+const BUCKET_SUFFIX_PATTERN = /^[a-z0-9][a-z0-9-]{0,22}[a-z0-9]$|^[a-z0-9]$/;
+const WHOLE_NUMBER = /^\d{1,9}$/;
 
 type Env = Record<string, string | undefined>;
 
@@ -46,6 +62,10 @@ export function loadConfig(env: Env = process.env): PipelineConfig {
   const environment = readVariable(env, 'PIPELINE_ENV') ?? DEFAULT_ENVIRONMENT;
   const region = readVariable(env, 'PIPELINE_REGION') ?? DEFAULT_REGION;
   const notificationEmail = readVariable(env, 'NOTIFICATION_EMAIL');
+  const bucketSuffix = readVariable(env, 'BUCKET_SUFFIX');
+  const lowStockThreshold = readVariable(env, 'LOW_STOCK_THRESHOLD') ?? String(DEFAULT_LOW_STOCK_THRESHOLD);
+  const callbackUrls = readList(env, 'COGNITO_CALLBACK_URLS') ?? DEFAULT_CALLBACK_URLS;
+  const logoutUrls = readList(env, 'COGNITO_LOGOUT_URLS') ?? DEFAULT_LOGOUT_URLS;
 
   const problems: string[] = [];
   if (!ENVIRONMENT_PATTERN.test(environment)) {
@@ -59,9 +79,52 @@ export function loadConfig(env: Env = process.env): PipelineConfig {
   if (notificationEmail !== undefined && !EMAIL_PATTERN.test(notificationEmail)) {
     problems.push(`NOTIFICATION_EMAIL="${notificationEmail}" is not an email address (e.g. "ops@example.com").`);
   }
+  if (bucketSuffix !== undefined && !BUCKET_SUFFIX_PATTERN.test(bucketSuffix)) {
+    problems.push(
+      `BUCKET_SUFFIX="${bucketSuffix}" must be 1-24 lowercase letters, digits or hyphens, starting and ending with a letter or digit (e.g. "jane-doe").`,
+    );
+  }
+  if (!WHOLE_NUMBER.test(lowStockThreshold)) {
+    problems.push(`LOW_STOCK_THRESHOLD="${lowStockThreshold}" must be a whole number of 0 or more (e.g. "5").`);
+  }
+  problems.push(...redirectUrlProblems('COGNITO_CALLBACK_URLS', callbackUrls), ...redirectUrlProblems('COGNITO_LOGOUT_URLS', logoutUrls));
   if (problems.length > 0) throw new ConfigError(problems);
 
-  return { environment, region, notificationEmail };
+  return {
+    environment,
+    region,
+    notificationEmail,
+    bucketSuffix,
+    lowStockThreshold: Number(lowStockThreshold),
+    callbackUrls,
+    logoutUrls,
+  };
+}
+
+function readList(env: Env, name: string): string[] | undefined {
+  const items = readVariable(env, name)
+    ?.split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+  return items && items.length > 0 ? items : undefined;
+}
+
+/** Cognito's rules for redirect URLs: absolute, https (plain http for localhost only), no fragment. */
+function redirectUrlProblems(name: string, urls: string[]): string[] {
+  return urls.flatMap((text) => {
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      return [`${name}: "${text}" is not an absolute URL (e.g. "https://dashboard.example.com/callback").`];
+    }
+    const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
+      return [`${name}: "${text}" must use https (plain http is allowed for localhost only).`];
+    }
+    if (url.hash !== '') return [`${name}: "${text}" must not contain a fragment (#...).`];
+    return [];
+  });
 }
 
 /** What synth tells a person who has not configured an email yet. */

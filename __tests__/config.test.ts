@@ -5,11 +5,34 @@ import { ConfigError, configHints, loadConfig } from '../config';
 
 describe('loadConfig', () => {
   it('works with zero configuration', () => {
-    expect(loadConfig({})).toEqual({ environment: 'dev', region: 'us-east-1', notificationEmail: undefined });
+    expect(loadConfig({})).toEqual({
+      environment: 'dev',
+      region: 'us-east-1',
+      notificationEmail: undefined,
+      bucketSuffix: undefined,
+      lowStockThreshold: 5,
+      callbackUrls: ['http://localhost:8080/callback'],
+      logoutUrls: ['http://localhost:8080/'],
+    });
+  });
+
+  it('reads the inventory settings', () => {
+    const config = loadConfig({
+      BUCKET_SUFFIX: 'jane-doe',
+      LOW_STOCK_THRESHOLD: '0',
+      COGNITO_CALLBACK_URLS: 'https://dash.example.com/callback, http://localhost:5173/',
+      COGNITO_LOGOUT_URLS: 'https://dash.example.com/',
+    });
+    expect(config).toMatchObject({
+      bucketSuffix: 'jane-doe',
+      lowStockThreshold: 0,
+      callbackUrls: ['https://dash.example.com/callback', 'http://localhost:5173/'],
+      logoutUrls: ['https://dash.example.com/'],
+    });
   });
 
   it('reads every variable, trimming blanks', () => {
-    expect(loadConfig({ PIPELINE_ENV: ' prod ', PIPELINE_REGION: 'eu-west-2', NOTIFICATION_EMAIL: 'ops@example.com' })).toEqual({
+    expect(loadConfig({ PIPELINE_ENV: ' prod ', PIPELINE_REGION: 'eu-west-2', NOTIFICATION_EMAIL: 'ops@example.com' })).toMatchObject({
       environment: 'prod',
       region: 'eu-west-2',
       notificationEmail: 'ops@example.com',
@@ -29,6 +52,14 @@ describe('loadConfig', () => {
     [{ PIPELINE_REGION: 'US-EAST-1' }, /PIPELINE_REGION/],
     [{ NOTIFICATION_EMAIL: 'not-an-email' }, /NOTIFICATION_EMAIL="not-an-email" is not an email address/],
     [{ NOTIFICATION_EMAIL: 'a b@example.com' }, /NOTIFICATION_EMAIL/],
+    [{ BUCKET_SUFFIX: 'Jane' }, /BUCKET_SUFFIX="Jane" must be 1-24 lowercase/],
+    [{ BUCKET_SUFFIX: 'jane-' }, /BUCKET_SUFFIX/],
+    [{ BUCKET_SUFFIX: 'a'.repeat(25) }, /BUCKET_SUFFIX/],
+    [{ LOW_STOCK_THRESHOLD: '-1' }, /LOW_STOCK_THRESHOLD="-1" must be a whole number/],
+    [{ LOW_STOCK_THRESHOLD: '2.5' }, /LOW_STOCK_THRESHOLD/],
+    [{ COGNITO_CALLBACK_URLS: 'http://dash.example.com/cb' }, /COGNITO_CALLBACK_URLS: "http:\/\/dash.example.com\/cb" must use https/],
+    [{ COGNITO_CALLBACK_URLS: 'dash.example.com' }, /COGNITO_CALLBACK_URLS: "dash.example.com" is not an absolute URL/],
+    [{ COGNITO_LOGOUT_URLS: 'https://dash.example.com/#out' }, /COGNITO_LOGOUT_URLS: .* must not contain a fragment/],
   ])('rejects %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -72,6 +103,6 @@ describe('the cdktf app (scripts/run-app.js)', () => {
     expect(result.stderr).toContain('NOTIFICATION_EMAIL is not set');
     expect(result.status).toBe(0);
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
-    expect(Object.keys(manifest.stacks).sort()).toEqual(['api-gateway-account', 'orders-pipeline']);
+    expect(Object.keys(manifest.stacks).sort()).toEqual(['api-gateway-account', 'inventory-pipeline', 'orders-pipeline']);
   });
 });

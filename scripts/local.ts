@@ -17,14 +17,16 @@ const DEFAULT_PORT = 3000;
 
 const USAGE = `Usage: npm run local -- <stack> [options]
 
-Runs a synthesized pipeline stack locally: DynamoDB Local, fauxqs (SQS/SNS), the stack's
-functions from their bundles, its event source mappings and its REST API.
+Runs a synthesized pipeline stack locally: DynamoDB Local, fauxqs (SQS/SNS/S3), the
+stack's functions from their bundles, its event source mappings, bucket notifications
+and REST API.
 
 Options:
   --port <n>           REST API port (default ${DEFAULT_PORT}; 0 picks a free one)
   --no-throttle        ignore the stage's throttling (rate/burst), e.g. for load runs
-  --retry-delay <s>    redeliver failed SQS messages after <s> seconds instead of the
-                       queue's visibility timeout (AWS behaviour, 60 s for the orders queue)
+  --retry-delay <s>    retry failed SQS messages and asynchronous (S3) invocations after
+                       <s> seconds instead of AWS's delays (the queue's visibility
+                       timeout, 60 s for the orders queue; 1 then 2 minutes for S3)
   --no-synth           use cdktf.out as it is instead of synthesizing first
   --quiet              hide the functions' own log lines
   --help`;
@@ -98,6 +100,15 @@ function printHowToUse(pipeline: LocalPipeline): void {
       "          Post the lab's test order (seed 000, Task 9) from another terminal:",
       `            curl -s -X POST ${pipeline.apiUrl} -H 'Content-Type: application/json' \\`,
       `              -d '{"item": "latex gloves", "customerID": "12345"}'`,
+    );
+  }
+  for (const trigger of pipeline.s3Triggers) {
+    const example = `${trigger.keyPrefix}inventory${trigger.keySuffix || '.json'}`;
+    lines.push(
+      '',
+      `          Upload a file to ${trigger.bucket}/${trigger.keyPrefix}*${trigger.keySuffix} to invoke ${trigger.functionName},`,
+      "          e.g. the lab's inventory.json (seed 003, TEST 1), from another terminal:",
+      `            curl -s -T samples/inventory.json ${pipeline.endpoints.s3}/${trigger.bucket}/${example}`,
     );
   }
   lines.push('', '          Ctrl-C stops everything this command started.', '');

@@ -7,14 +7,23 @@ import {
 } from '@aws-sdk/client-sqs';
 import { networkInterfaces } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RunningEmulator } from '../../local/emulators/emulator-process';
-import { startFauxqs } from '../../local/emulators/fauxqs';
+import {
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { startFauxqs, type RunningFauxqs } from '../../local/emulators/fauxqs';
+import type { CreatedObject } from '../../local/runtime/s3-event-record';
 import { acceptsConnections, portOf, runNodeProgram } from './support/process-checks';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 describe('startFauxqs', () => {
-  let instance: RunningEmulator;
+  let instance: RunningFauxqs;
   let sns: SNSClient;
   let sqs: SQSClient;
 
@@ -42,6 +51,31 @@ describe('startFauxqs', () => {
       .map((address) => address?.address as string);
     for (const address of externalAddresses) {
       await expect(acceptsConnections(portOf(instance.endpoint), address)).resolves.toBe(false);
+    }
+  });
+
+  it('reports each object created in its S3, with how it was created, size and ETag', async () => {
+    const s3 = new S3Client({ region: 'us-east-1', credentials, endpoint: instance.endpoint });
+    const created: CreatedObject[] = [];
+    const unsubscribe = instance.onObjectCreated((object) => created.push(object));
+    try {
+      await s3.send(new CreateBucketCommand({ Bucket: 'observed' }));
+      await s3.send(new PutObjectCommand({ Bucket: 'observed', Key: 'uploads/a b.json', Body: '[1]' }));
+      await s3.send(new CopyObjectCommand({ Bucket: 'observed', Key: 'copies/a.json', CopySource: 'observed/uploads/a%20b.json' }));
+      const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: 'observed', Key: 'big.json' }));
+      const { ETag } = await s3.send(new UploadPartCommand({ Bucket: 'observed', Key: 'big.json', UploadId, PartNumber: 1, Body: '[2]' }));
+      await s3.send(
+        new CompleteMultipartUploadCommand({ Bucket: 'observed', Key: 'big.json', UploadId, MultipartUpload: { Parts: [{ ETag, PartNumber: 1 }] } }),
+      );
+      await sleep(100);
+      expect(created).toEqual([
+        { bucket: 'observed', key: 'uploads/a b.json', eventName: 'ObjectCreated:Put', size: 3, eTag: expect.stringMatching(/^"[0-9a-f]{32}"$/) },
+        { bucket: 'observed', key: 'copies/a.json', eventName: 'ObjectCreated:Copy', size: 3, eTag: expect.any(String) },
+        { bucket: 'observed', key: 'big.json', eventName: 'ObjectCreated:CompleteMultipartUpload', size: 3, eTag: expect.stringMatching(/-1"$/) },
+      ]);
+    } finally {
+      unsubscribe();
+      s3.destroy();
     }
   });
 

@@ -36,6 +36,17 @@ export function fakeAwsAttributes(region: string): AttributeResolver {
         return `arn:aws:iam::${FAKE_ACCOUNT}:policy/${resourceName}`;
       case 'aws_lambda_function.arn':
         return arn('lambda', `function:${resourceName}`);
+      case 'aws_lambda_function.function_name':
+        return resourceName;
+      case 'aws_s3_bucket.arn':
+        return `arn:aws:s3:::${bucketName(config)}`;
+      case 'aws_s3_bucket.id':
+      case 'aws_s3_bucket.bucket':
+        return bucketName(config);
+      case 'aws_cognito_user_pool.id':
+        return `${region}_AbCdEf123`;
+      case 'aws_cognito_user_pool_client.id':
+        return '1example23456789abcdefghij';
       case 'aws_api_gateway_rest_api.id':
         return 'a1b2c3d4e5';
       case 'aws_api_gateway_rest_api.root_resource_id':
@@ -44,4 +55,9 @@ export function fakeAwsAttributes(region: string): AttributeResolver {
         throw new Error(`No fake value for ${type}.${name}.${attribute}: add one to fake-aws.ts`);
     }
   };
+}
+
+/** With bucket_prefix, Terraform appends a timestamp and counter, 26 digits in all. */
+function bucketName(config: Record<string, unknown>): string {
+  return typeof config.bucket === 'string' ? config.bucket : `${String(config.bucket_prefix)}20261123000000000000000001`;
 }

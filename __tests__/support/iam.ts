@@ -77,12 +77,14 @@ export class StackIam {
     return this.parsePolicy(String(this.stack.resource('aws_iam_policy', name).policy));
   }
 
-  /** The resource policy of the queue or topic with this name. */
-  resourcePolicy(type: 'aws_sqs_queue_policy' | 'aws_sns_topic_policy', resourceArn: string): NamedPolicy['policy'] {
-    const key = type === 'aws_sqs_queue_policy' ? 'queue_url' : 'arn';
+  /** The resource policy of the queue, topic or bucket with this ARN. */
+  resourcePolicy(type: 'aws_sqs_queue_policy' | 'aws_sns_topic_policy' | 'aws_s3_bucket_policy', resourceArn: string): NamedPolicy['policy'] {
+    // Each policy names its resource its own way: a queue by URL, a topic by ARN, a bucket by name.
+    const key = { aws_sqs_queue_policy: 'queue_url', aws_sns_topic_policy: 'arn', aws_s3_bucket_policy: 'bucket' }[type];
+    const lastPart = resourceArn.split(':').pop();
     const matches = Object.values(this.stack.resources(type)).filter((config) => {
       const target = this.resolve(String(config[key]));
-      return target === resourceArn || target.endsWith(`/${resourceArn.split(':').pop()}`);
+      return target === resourceArn || target === lastPart || target.endsWith(`/${lastPart}`);
     });
     if (matches.length !== 1) throw new Error(`Expected one ${type} for ${resourceArn}, found ${matches.length}`);
     return this.parsePolicy(String(matches[0].policy));

@@ -1,10 +1,10 @@
 import { Testing, TerraformStack } from 'cdktf';
 // Declares the types of cdktf's jest matchers, which setup.js registers.
 import 'cdktf/lib/testing/adapters/jest';
-import { PipelineConfig } from '../../config';
+import { loadConfig, PipelineConfig } from '../../config';
 import { SynthesizedStack } from '../../local/synthesized-stack';
 
-export const TEST_CONFIG: PipelineConfig = { environment: 'test', region: 'us-east-1' };
+export const TEST_CONFIG: PipelineConfig = loadConfig({ PIPELINE_ENV: 'test', PIPELINE_REGION: 'us-east-1' });
 
 type StackClass = new (scope: import('constructs').Construct, id: string, config: PipelineConfig) => TerraformStack;
 

@@ -9,10 +9,12 @@
  *   SQSClient an explicit `endpoint` (constructor option) or `useQueueUrlAsEndpoint: false`.
  *   With only `AWS_ENDPOINT_URL_SQS` set, the SDK sends to the URL's host and fails with
  *   ENOTFOUND.
- * - S3 clients need `forcePathStyle: true`: a bucket name cannot be a subdomain of 127.0.0.1.
+ * - S3 clients use path-style addressing: the endpoint is an IP address, so the SDK does so
+ *   by itself (with AWS_ENDPOINT_URL_S3 too); fauxqs's S3 has no versioning.
  * - Credentials are never checked; the region is read from each request's signature.
  */
 import { spawn } from 'node:child_process';
+import type { CreatedObject } from '../runtime/s3-event-record';
 import { EmulatorProcess, EmulatorStartError, type RunningEmulator } from './emulator-process';
 
 export interface FauxqsOptions {
@@ -26,9 +28,16 @@ export interface FauxqsOptions {
   readonly startupTimeoutMs?: number;
 }
 
-/** What the child reports once it listens. */
-interface ListeningMessage {
-  readonly address: string;
+/** What the child reports: once, where it listens; then each object created in its S3. */
+type ChildMessage = { readonly address: string } | { readonly objectCreated: CreatedObject };
+
+export interface RunningFauxqs extends RunningEmulator {
+  /**
+   * Calls `listener` for each object written to its S3 (PutObject, CopyObject,
+   * CompleteMultipartUpload), after the write: what S3 event notifications are made of.
+   * @returns a function that removes the listener
+   */
+  onObjectCreated(listener: (object: CreatedObject) => void): () => void;
 }
 
 /**
@@ -41,7 +50,35 @@ interface ListeningMessage {
  */
 const CHILD_PROGRAM = `
 import { buildApp } from 'fauxqs';
-const app = buildApp({ logger: false, defaultRegion: process.env.FAUXQS_DEFAULT_REGION });
+// fauxqs 1.9 exports no S3 store, and S3 notifications are not among its features: its
+// store is loaded by file and watched, so each object created is reported to the parent.
+const { S3Store } = await import(new URL('./s3/s3Store.js', import.meta.resolve('fauxqs')));
+class ObservedS3Store extends S3Store {
+  completeMultipartUpload(...args) {
+    this.completing = true;
+    try { return super.completeMultipartUpload(...args); } finally { this.completing = false; }
+  }
+}
+const s3Store = new ObservedS3Store();
+let pending;
+// fauxqs reports "uploaded" for every write, then "copied" at once for a CopyObject: the
+// event is sent a microtask later, when its kind is settled.
+s3Store.spy = {
+  addMessage(message) {
+    if (message.service !== 's3') return;
+    if (message.status === 'uploaded') {
+      pending = { bucket: message.bucket, key: message.key, eventName: s3Store.completing ? 'ObjectCreated:CompleteMultipartUpload' : 'ObjectCreated:Put' };
+      const created = pending;
+      queueMicrotask(() => {
+        const object = s3Store.buckets.get(created.bucket)?.get(created.key);
+        if (object) process.send({ objectCreated: { ...created, size: object.contentLength, eTag: object.etag } });
+      });
+    } else if (message.status === 'copied' && pending && pending.bucket === message.bucket && pending.key === message.key) {
+      pending.eventName = 'ObjectCreated:Copy';
+    }
+  },
+};
+const app = buildApp({ logger: false, defaultRegion: process.env.FAUXQS_DEFAULT_REGION, stores: { s3Store } });
 const address = await app.listen({ host: '127.0.0.1', port: 0 });
 process.send({ address });
 // The IPC channel closes when the parent stops this process or dies: go with it.
@@ -53,7 +90,7 @@ process.on('disconnect', () => process.exit(0));
  *
  * @throws EmulatorStartError when the child exits early or does not listen in time
  */
-export async function startFauxqs(options: FauxqsOptions = {}): Promise<RunningEmulator> {
+export async function startFauxqs(options: FauxqsOptions = {}): Promise<RunningFauxqs> {
   const child = spawn(process.execPath, ['--input-type=module', '--eval', CHILD_PROGRAM], {
     // `import 'fauxqs'` in an --eval program resolves from the working directory.
     cwd: __dirname,
@@ -63,15 +100,24 @@ export async function startFauxqs(options: FauxqsOptions = {}): Promise<RunningE
   const server = new EmulatorProcess(child, 'fauxqs');
 
   let endpoint: string | undefined;
-  child.once('message', (message: ListeningMessage) => {
-    endpoint = message.address;
+  const listeners = new Set<(object: CreatedObject) => void>();
+  child.on('message', (message: ChildMessage) => {
+    if ('address' in message) endpoint = message.address;
+    else for (const listener of listeners) listener(message.objectCreated);
   });
   try {
     await server.waitUntilReady(async () => endpoint !== undefined, options.startupTimeoutMs ?? 15_000);
   } catch (error) {
     throw explainMissingPackage(error);
   }
-  return { endpoint: endpoint as string, stop: () => server.stop() };
+  return {
+    endpoint: endpoint as string,
+    stop: () => server.stop(),
+    onObjectCreated: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
 }
 
 function explainMissingPackage(error: unknown): unknown {

@@ -6,7 +6,8 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { SNSClient } from '@aws-sdk/client-sns';
+import { S3Client } from '@aws-sdk/client-s3';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,14 +15,16 @@ import { startRestApi, type RunningRestApi } from '../api-gateway/rest-api-serve
 import { sqsQueryBackend } from '../api-gateway/sqs-query-adapter';
 import { LOCAL_CREDENTIALS, startDynamoDbLocal } from '../emulators/dynamodb-local';
 import type { RunningEmulator } from '../emulators/emulator-process';
-import { startFauxqs } from '../emulators/fauxqs';
+import { startFauxqs, type RunningFauxqs } from '../emulators/fauxqs';
 import { SynthesizedStack, type ResourceConfig } from '../synthesized-stack';
+import { AsyncInvoker } from './async-invoker';
 import { startStreamEventSource } from './dynamodb-stream-event-source';
 import { functionSettings } from './function-settings';
 import type { Invocation } from './invocation';
 import { LocalFunction } from './local-function';
 import { NotificationInbox, type CapturedNotification } from './notification-inbox';
-import { provisionStack, type ProvisionedResource, type ProvisionedStack } from './provision';
+import { LOCAL_ACCOUNT_ID, provisionStack, type ProvisionedResource, type ProvisionedStack } from './provision';
+import { startS3Notifications, type LambdaNotification } from './s3-notification-source';
 import { startSqsEventSource, type RunningEventSource } from './sqs-event-source';
 
 export interface LocalPipelineOptions {
@@ -39,7 +42,7 @@ export interface LocalPipelineOptions {
    * Endpoints the functions use instead of the emulators', e.g. a proxy that makes
    * DynamoDB fail on purpose. Keys are SDK service ids as in AWS_ENDPOINT_URL_<ID>.
    */
-  readonly functionEndpoints?: Readonly<Partial<Record<'DYNAMODB' | 'SNS' | 'SQS', string>>>;
+  readonly functionEndpoints?: Readonly<Partial<Record<'DYNAMODB' | 'SNS' | 'SQS' | 'S3', string>>>;
   /** Progress, as it happens. @default ignored */
   readonly onEvent?: (event: PipelineEvent) => void;
 }
@@ -58,15 +61,26 @@ export type PipelineEvent =
   | { readonly kind: 'notification'; readonly notification: CapturedNotification }
   | { readonly kind: 'error'; readonly where: string; readonly error: unknown };
 
+export interface S3Trigger {
+  readonly bucket: string;
+  readonly keyPrefix: string;
+  readonly keySuffix: string;
+  readonly functionName: string;
+}
+
 export interface LocalPipeline {
   readonly stack: SynthesizedStack;
   readonly resources: ProvisionedStack;
   /** The stage's URL, e.g. http://127.0.0.1:3000/v1; undefined when the stack has no REST API. */
   readonly apiUrl?: string;
-  readonly endpoints: { readonly dynamodb: string; readonly sqs: string; readonly sns: string };
-  readonly clients: { readonly dynamodb: DynamoDBClient; readonly sqs: SQSClient; readonly sns: SNSClient };
+  readonly endpoints: { readonly dynamodb: string; readonly sqs: string; readonly sns: string; readonly s3: string };
+  readonly clients: { readonly dynamodb: DynamoDBClient; readonly sqs: SQSClient; readonly sns: SNSClient; readonly s3: S3Client };
   readonly functions: ReadonlyMap<string, LocalFunction>;
   readonly notifications: NotificationInbox;
+  /** Functions invoked asynchronously (by S3), by function name: `whenIdle()` waits for their events. */
+  readonly asyncInvokers: ReadonlyMap<string, AsyncInvoker>;
+  /** Where a new object invokes a function: what a person uploads to. */
+  readonly s3Triggers: readonly S3Trigger[];
   /** The stack's outputs, resolved to local values. */
   readonly outputs: Readonly<Record<string, string>>;
   /** Stops everything that was started, newest first; resolves once all of it is gone. */
@@ -85,7 +99,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   try {
     const [dynamodbLocal, fauxqs] = await Promise.all([
       startEmulator(() => startDynamoDbLocal(), 'DynamoDB Local', stoppers, emit),
-      startEmulator(() => startFauxqs({ region }), 'fauxqs (SQS, SNS)', stoppers, emit),
+      startEmulator<RunningFauxqs>(() => startFauxqs({ region }), 'fauxqs (SQS, SNS, S3)', stoppers, emit),
     ]);
     const clientConfig = { region, credentials: LOCAL_CREDENTIALS };
     const clients = {
@@ -93,9 +107,10 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       // fauxqs queue URLs name a host that does not resolve: the endpoint must be explicit.
       sqs: new SQSClient({ ...clientConfig, endpoint: fauxqs.endpoint }),
       sns: new SNSClient({ ...clientConfig, endpoint: fauxqs.endpoint }),
+      s3: new S3Client({ ...clientConfig, endpoint: fauxqs.endpoint }),
     };
     const streams = new DynamoDBStreamsClient({ ...clientConfig, endpoint: dynamodbLocal.endpoint });
-    stoppers.push(async () => [clients.dynamodb, clients.sqs, clients.sns, streams].forEach((client) => client.destroy()));
+    stoppers.push(async () => [clients.dynamodb, clients.sqs, clients.sns, clients.s3, streams].forEach((client) => client.destroy()));
 
     const resources = await provisionStack(stack, clients, region, (resource) => emit({ kind: 'resource', resource }));
 
@@ -114,6 +129,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamodbLocal.endpoint,
       AWS_ENDPOINT_URL_SNS: fauxqs.endpoint,
       AWS_ENDPOINT_URL_SQS: fauxqs.endpoint,
+      AWS_ENDPOINT_URL_S3: fauxqs.endpoint,
       // The functions are declared nodejs22.x; the SDK's warning is about this machine's
       // Node, which the CLI reports once, not once per execution environment.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -140,6 +156,25 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       stoppers.push(() => source.stop());
       triggered.add(fn);
       emit({ kind: 'function', functionName: fn.functionName, trigger: source.description });
+    }
+    const asyncInvokers = new Map<string, AsyncInvoker>();
+    const bucketNotifications = s3NotificationsOf(stack, resources, (functionName) => {
+      const existing = asyncInvokers.get(functionName);
+      if (existing) return existing;
+      const invoker = startAsyncInvoker(stack, resources, functionByReference(functionName, functions), { clients, options, emit });
+      stoppers.push(() => invoker.stop());
+      asyncInvokers.set(functionName, invoker);
+      return invoker;
+    });
+    if (bucketNotifications.length > 0) {
+      const delivery = startS3Notifications(fauxqs, bucketNotifications, region);
+      stoppers.push(async () => delivery.stop());
+    }
+    for (const notification of bucketNotifications) {
+      const filter = `${notification.filterPrefix ?? ''}*${notification.filterSuffix ?? ''}`;
+      const fn = functions.get(notification.invoker.functionName) as LocalFunction;
+      triggered.add(fn);
+      emit({ kind: 'function', functionName: fn.functionName, trigger: `S3 bucket ${notification.bucket}, ${notification.events.join(' ')} on ${filter}` });
     }
     for (const fn of functions.values()) {
       if (!triggered.has(fn)) emit({ kind: 'function', functionName: fn.functionName, trigger: 'no event source mapping' });
@@ -170,10 +205,17 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       stack,
       resources,
       apiUrl,
-      endpoints: { dynamodb: dynamodbLocal.endpoint, sqs: fauxqs.endpoint, sns: fauxqs.endpoint },
+      endpoints: { dynamodb: dynamodbLocal.endpoint, sqs: fauxqs.endpoint, sns: fauxqs.endpoint, s3: fauxqs.endpoint },
       clients,
       functions,
       notifications,
+      asyncInvokers,
+      s3Triggers: bucketNotifications.map((notification) => ({
+        bucket: notification.bucket,
+        keyPrefix: notification.filterPrefix ?? '',
+        keySuffix: notification.filterSuffix ?? '',
+        functionName: notification.invoker.functionName,
+      })),
       outputs: resolveOutputs(stack, resources),
       stop: stopAll,
     };
@@ -184,12 +226,12 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   }
 }
 
-async function startEmulator(
-  start: () => Promise<RunningEmulator>,
+async function startEmulator<T extends RunningEmulator>(
+  start: () => Promise<T>,
   name: string,
   stoppers: (() => Promise<void>)[],
   emit: (event: PipelineEvent) => void,
-): Promise<RunningEmulator> {
+): Promise<T> {
   const emulator = await start();
   stoppers.push(() => emulator.stop());
   emit({ kind: 'emulator', name, endpoint: emulator.endpoint });
@@ -290,12 +332,99 @@ function startEventSource(
 }
 
 function functionOfMapping(mapping: ResourceConfig, functions: ReadonlyMap<string, LocalFunction>, resolve: (value: string) => string): LocalFunction {
-  // function_name may hold a name or an ARN, as in the Lambda API.
-  const reference = resolve(String(mapping.function_name));
-  const name = reference.startsWith('arn:') ? reference.split(':')[6] : reference;
-  const fn = functions.get(name);
-  if (!fn) throw new Error(`An event source mapping names the function ${reference}, which the stack does not create`);
+  return functionByReference(resolve(String(mapping.function_name)), functions);
+}
+
+/** A function by name or ARN, as the Lambda API accepts either. */
+function functionByReference(reference: string, functions: ReadonlyMap<string, LocalFunction>): LocalFunction {
+  const fn = functions.get(functionNameOf(reference));
+  if (!fn) throw new Error(`The stack refers to the function ${reference}, which it does not create`);
   return fn;
+}
+
+function functionNameOf(reference: string): string {
+  return reference.startsWith('arn:') ? reference.split(':')[6] : reference;
+}
+
+/** The Lambda targets of every bucket notification; queue and topic targets are refused by name. */
+function s3NotificationsOf(
+  stack: SynthesizedStack,
+  resources: ProvisionedStack,
+  invokerOf: (functionName: string) => AsyncInvoker,
+): LambdaNotification[] {
+  return Object.values(stack.resources('aws_s3_bucket_notification')).flatMap((config) => {
+    const bucket = resources.resolve(String(config.bucket));
+    if (config.queue !== undefined || config.topic !== undefined) {
+      throw new Error(`The local runtime cannot deliver S3 notifications of bucket ${bucket} to queues or topics yet, only to functions`);
+    }
+    const targets = (config.lambda_function as { id?: string; lambda_function_arn: string; events: string[]; filter_prefix?: string; filter_suffix?: string }[] | undefined) ?? [];
+    return targets.map((target): LambdaNotification => {
+      const functionName = functionNameOf(resources.resolve(target.lambda_function_arn));
+      return {
+        id: target.id ?? 'tf-s3-lambda',
+        bucket,
+        events: target.events,
+        filterPrefix: target.filter_prefix,
+        filterSuffix: target.filter_suffix,
+        invoker: invokerOf(functionName),
+      };
+    });
+  });
+}
+
+/** Asynchronous invocation of `fn` with its aws_lambda_function_event_invoke_config, if it has one. */
+function startAsyncInvoker(
+  stack: SynthesizedStack,
+  resources: ProvisionedStack,
+  fn: LocalFunction,
+  context: Pick<EventSourceContext, 'clients' | 'options' | 'emit'>,
+): AsyncInvoker {
+  const { clients, options, emit } = context;
+  const functionArn = `arn:aws:lambda:${resources.region}:${LOCAL_ACCOUNT_ID}:function:${fn.functionName}`;
+  const config = Object.values(stack.resources('aws_lambda_function_event_invoke_config')).find(
+    (candidate) => functionNameOf(resources.resolve(String(candidate.function_name))) === fn.functionName,
+  );
+  const destinationArn = (config?.destination_config as { on_failure?: { destination?: string } } | undefined)?.on_failure?.destination;
+  const destination = destinationArn === undefined ? undefined : resources.resolve(destinationArn);
+  const retryDelay = options.retryDelaySeconds;
+  return new AsyncInvoker(
+    fn,
+    {
+      functionArn,
+      maximumRetryAttempts: numberOr(config?.maximum_retry_attempts, 2),
+      maximumEventAgeSeconds: numberOr(config?.maximum_event_age_in_seconds, 21_600),
+      retryDelaysSeconds: retryDelay === undefined ? undefined : [retryDelay],
+      onFailure: destination === undefined ? undefined : failureDestination(destination, resources, clients),
+    },
+    {
+      onInvocation: ({ event, invocation }) => {
+        const records = (event as { Records?: unknown[] }).Records?.length ?? 1;
+        emit({ kind: 'invocation', functionName: fn.functionName, source: 'S3 notification', records, invocation, failedRecords: invocation.ok ? 0 : records });
+      },
+      onDiscarded: ({ event, condition }) => {
+        const records = (event as { Records?: unknown[] }).Records?.length ?? 1;
+        const name = destination?.split(':')[5];
+        emit({ kind: 'discarded', functionName: fn.functionName, records, reason: condition === 'RetriesExhausted' ? 'retries exhausted' : 'event too old', destination: name });
+      },
+      onError: (error) => emit({ kind: 'error', where: `${fn.functionName} asynchronous invocation`, error }),
+    },
+  );
+}
+
+/** Sends an on-failure record to a queue or topic of the stack, as Lambda's destinations do. */
+function failureDestination(arn: string, resources: ProvisionedStack, clients: LocalPipeline['clients']) {
+  if (arn.startsWith('arn:aws:sqs:')) {
+    const queue = resources.queueByArn(arn);
+    return async (record: object) => {
+      await clients.sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: JSON.stringify(record) }));
+    };
+  }
+  if (arn.startsWith('arn:aws:sns:')) {
+    return async (record: object) => {
+      await clients.sns.send(new PublishCommand({ TopicArn: arn, Message: JSON.stringify(record) }));
+    };
+  }
+  throw new Error(`The local runtime cannot send on-failure records to ${arn}: only SQS queues and SNS topics`);
 }
 
 function batchItemFailureCount(result: unknown): number {
@@ -308,9 +437,16 @@ function stackRegion(stack: SynthesizedStack): string {
   return providers[0]?.region ?? 'us-east-1';
 }
 
+/** An output that names what is not run locally (a user pool) says so instead of failing the start. */
+export const NOT_AVAILABLE_LOCALLY = '(not available locally)';
+
 function resolveOutputs(stack: SynthesizedStack, resources: ProvisionedStack): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(stack.json.output ?? {}).map(([name, output]) => [name, resources.resolve(String(output.value))]),
+    Object.entries(stack.json.output ?? {}).map(([name, output]) => {
+      const value = String(output.value);
+      if (/aws_cognito_/.test(value)) return [name, NOT_AVAILABLE_LOCALLY];
+      return [name, resources.resolve(value)];
+    }),
   );
 }
 

@@ -13,6 +13,7 @@ import {
   type DynamoDBClient,
   type KeySchemaElement,
 } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { ResourceConfig, SynthesizedStack } from '../synthesized-stack';
@@ -37,6 +38,11 @@ export interface LocalQueue {
   readonly deadLetterQueueArn?: string;
 }
 
+export interface LocalBucket {
+  readonly name: string;
+  readonly arn: string;
+}
+
 export interface LocalTopic {
   readonly name: string;
   readonly arn: string;
@@ -48,6 +54,7 @@ export interface ProvisionClients {
   readonly dynamodb: DynamoDBClient;
   readonly sqs: SQSClient;
   readonly sns: SNSClient;
+  readonly s3: S3Client;
 }
 
 /** What one resource creation looked like, for progress output. */
@@ -58,16 +65,27 @@ export interface ProvisionedResource {
 }
 
 /**
- * Resource types that shape AWS but have no local counterpart here: IAM is proven by
- * the policy simulation tests, logs go to the terminal, API Gateway and Lambda are run
- * by the runtime itself rather than provisioned.
+ * Resource types that shape AWS but have no local counterpart here: IAM and resource
+ * policies are proven by the policy simulation tests, logs go to the terminal, a
+ * bucket's encryption, versioning, lifecycle and public access settings have nothing to
+ * act on locally, and API Gateway, Lambda and bucket notifications are run by the
+ * runtime itself rather than provisioned.
  */
-const NOT_PROVISIONED = /^aws_(iam_|cloudwatch_log_group|api_gateway_|lambda_|sqs_queue_policy|sqs_queue_redrive_allow_policy|sns_topic_policy)/;
+const NOT_PROVISIONED =
+  /^aws_(iam_|cloudwatch_log_group|api_gateway_|lambda_|sqs_queue_policy|sqs_queue_redrive_allow_policy|sns_topic_policy|s3_bucket_(notification|policy|public_access_block|ownership_controls|server_side_encryption_configuration|versioning|lifecycle_configuration)$)/;
+/**
+ * Sign-in is not part of any local flow yet: user pools are announced as not run, and
+ * what refers to them (an output) is reported as not available locally.
+ */
+const NOT_RUN_LOCALLY = /^aws_cognito_/;
+/** Stands in for the unique suffix Terraform appends to a bucket_prefix. */
+export const LOCAL_BUCKET_SUFFIX = 'local';
 
 export class ProvisionedStack {
   readonly tables = new Map<string, LocalTable>();
   readonly queues = new Map<string, LocalQueue>();
   readonly topics = new Map<string, LocalTopic>();
+  readonly buckets = new Map<string, LocalBucket>();
   /** Runtime-supplied attributes, e.g. the local API URL for a stage's invoke_url. */
   private readonly extraAttributes = new Map<string, string>();
 
@@ -122,9 +140,13 @@ export class ProvisionedStack {
         const topic = this.topics.get(name);
         return { arn: topic?.arn, id: topic?.arn }[attribute];
       }
+      case 'aws_s3_bucket': {
+        const bucket = this.buckets.get(name);
+        return { arn: bucket?.arn, id: bucket?.name, bucket: bucket?.name }[attribute];
+      }
       case 'aws_lambda_function': {
         const arn = `arn:aws:lambda:${this.region}:${LOCAL_ACCOUNT_ID}:function:${String(config.function_name)}`;
-        return { arn, qualified_arn: `${arn}:$LATEST`, id: String(config.function_name) }[attribute];
+        return { arn, qualified_arn: `${arn}:$LATEST`, id: String(config.function_name), function_name: String(config.function_name) }[attribute];
       }
       case 'aws_iam_role':
         return { arn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${String(config.name)}`, id: String(config.name) }[attribute];
@@ -160,6 +182,17 @@ export async function provisionStack(
     onCreated({ type: 'table', name: table.name, detail: table.streamArn ? `stream ${String(config.stream_view_type)}` : 'no stream' });
   }
 
+  for (const [name, config] of Object.entries(stack.resources('aws_s3_bucket'))) {
+    const bucketName = typeof config.bucket === 'string' ? config.bucket : `${String(config.bucket_prefix)}${LOCAL_BUCKET_SUFFIX}`;
+    await clients.s3.send(new CreateBucketCommand({ Bucket: bucketName }));
+    provisioned.buckets.set(name, { name: bucketName, arn: `arn:aws:s3:::${bucketName}` });
+    onCreated({ type: 'bucket', name: bucketName, detail: 'no versioning locally' });
+  }
+
+  for (const config of Object.values(stack.resources('aws_cognito_user_pool'))) {
+    onCreated({ type: 'user pool', name: String(config.name), detail: 'not run locally: sign-in is not part of the local flow' });
+  }
+
   for (const [name, config] of Object.entries(stack.resources('aws_sns_topic'))) {
     const topicName = String(config.name);
     const attributes = config.fifo_topic === true ? { FifoTopic: 'true' } : undefined;
@@ -188,8 +221,10 @@ export async function provisionStack(
 }
 
 function reportUnsupported(stack: SynthesizedStack): void {
-  const handled = new Set(['aws_dynamodb_table', 'aws_sns_topic', 'aws_sqs_queue', 'aws_sns_topic_subscription']);
-  const unsupported = Object.keys(stack.json.resource ?? {}).filter((type) => !handled.has(type) && !NOT_PROVISIONED.test(type));
+  const handled = new Set(['aws_dynamodb_table', 'aws_sns_topic', 'aws_sqs_queue', 'aws_sns_topic_subscription', 'aws_s3_bucket']);
+  const unsupported = Object.keys(stack.json.resource ?? {}).filter(
+    (type) => !handled.has(type) && !NOT_PROVISIONED.test(type) && !NOT_RUN_LOCALLY.test(type),
+  );
   if (unsupported.length > 0) {
     // Failing beats a local run that silently lacks part of the pipeline.
     throw new Error(`The local runtime cannot create these resource types yet: ${unsupported.join(', ')}`);

@@ -10,6 +10,7 @@ import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { loadConfig } from '../../config';
 import { bundleFunction } from '../../constructs/bundle';
 import { postOrdersConcurrently } from '../../local/load/post-orders';
 import { startLocalPipeline } from '../../local/runtime/local-pipeline';
@@ -86,7 +87,7 @@ async function measure(label: string, stackDir: string, orders: number, codeOver
 export async function benchPipelineThroughput(orders: number, runs: number): Promise<void> {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-pipeline-'));
   try {
-    const stackDir = synthesizeStack('orders-pipeline', { environment: 'bench', region: 'us-east-1' }, outdir);
+    const stackDir = synthesizeStack('orders-pipeline', loadConfig({ PIPELINE_ENV: 'bench' }), outdir);
     const seedBundle = bundleFunction('scripts/bench/seed-store-order/handler.ts');
     const ours: ThroughputResult[] = [];
     const seed: ThroughputResult[] = [];

@@ -1,4 +1,4 @@
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, S3Event, S3EventRecord, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createHash, randomUUID } from 'node:crypto';
 
 /** A Lambda context as the runtime passes it; handlers only log parts of it. */
@@ -46,5 +46,13 @@ export function sqsRecord(body: string, options: { messageId?: string; sentAt?: 
 }
 
 export function sqsEvent(...records: SQSRecord[]): SQSEvent {
+  return { Records: records };
+}
+
+/**
+ * An S3 event as a bucket notification delivers it to Lambda. Build its records with
+ * `s3EventRecord` (local/runtime/s3-event-record.ts), which encodes keys as S3 does.
+ */
+export function s3Event(...records: S3EventRecord[]): S3Event {
   return { Records: records };
 }

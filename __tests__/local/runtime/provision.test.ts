@@ -4,8 +4,8 @@ import { SynthesizedStack } from '../../../local/synthesized-stack';
 const NO_CLIENTS = {} as ProvisionClients;
 
 test('a stack with a resource type the runtime cannot create is refused before anything starts', async () => {
-  const stack = new SynthesizedStack({ resource: { aws_s3_bucket: { uploads: { bucket: 'b' } }, aws_iam_role: { r: { name: 'r' } } } });
-  await expect(provisionStack(stack, NO_CLIENTS, 'us-east-1')).rejects.toThrow(/cannot create these resource types yet: aws_s3_bucket/);
+  const stack = new SynthesizedStack({ resource: { aws_efs_file_system: { files: { creation_token: 'f' } }, aws_iam_role: { r: { name: 'r' } } } });
+  await expect(provisionStack(stack, NO_CLIENTS, 'us-east-1')).rejects.toThrow(/cannot create these resource types yet: aws_efs_file_system/);
 });
 
 test('references resolve to local ARNs, and an unknown attribute names the file to extend', () => {

@@ -1,13 +1,13 @@
 import type { AttributeValue as SdkAttributeValue } from '@aws-sdk/client-dynamodb';
-import { NumberValueImpl as NumberValue, unmarshall } from '@aws-sdk/util-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, StreamRecord } from 'aws-lambda';
+import { displayValue } from '../../shared/display-value';
 import type { Notification } from '../../shared/publish-notification';
 
 /** ASCII, under 100 characters, one line: what SNS accepts as an email subject. */
 export const NOTIFICATION_SUBJECT = 'New Order Notification';
 
-/** Shown instead of a value the row does not have: a reader should never see "undefined". */
-export const NOT_RECORDED = '(not recorded)';
+export { NOT_RECORDED } from '../../shared/display-value';
 
 export type OrderNotification = Notification;
 
@@ -49,25 +49,4 @@ export function formatOrderNotification(newImage: StreamRecord['NewImage']): Ord
     `Received at: ${displayValue(row.receivedAt)}`,
   ];
   return { subject: NOTIFICATION_SUBJECT, message: lines.join('\n') };
-}
-
-function displayValue(value: unknown): string {
-  if (value === undefined || value === null) return NOT_RECORDED;
-  if (typeof value === 'string') {
-    if (value.trim() === '') return NOT_RECORDED;
-    // A line break inside a value would start a line of its own and could pose as
-    // another field ("Order ID: ..."); a space keeps one field per line.
-    return value.replace(/[\r\n]+/g, ' ');
-  }
-  // A DynamoDB number, wrapped: its exact decimal text.
-  if (value instanceof NumberValue) return value.toString();
-  if (typeof value === 'object') return JSON.stringify(value, readableJson);
-  return String(value);
-}
-
-/** Wrapped numbers and sets would otherwise print as `{"value":"1"}` and `{}`. */
-function readableJson(_key: string, value: unknown): unknown {
-  if (value instanceof NumberValue) return value.toString();
-  if (value instanceof Set) return [...value];
-  return value;
 }

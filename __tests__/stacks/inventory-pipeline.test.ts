@@ -1,0 +1,235 @@
+import { CognitoUserPool } from '@cdktf/provider-aws/lib/cognito-user-pool';
+import { CognitoUserPoolClient } from '@cdktf/provider-aws/lib/cognito-user-pool-client';
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
+import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
+import { InventoryPipelineStack, MAX_INVENTORY_FILE_BYTES } from '../../stacks/inventory-pipeline';
+import { StackIam } from '../support/iam';
+import { synthStack, TEST_CONFIG } from '../support/synth';
+
+const { synthesized, stack } = synthStack(InventoryPipelineStack, 'inventory-pipeline');
+const iam = new StackIam(stack, TEST_CONFIG.region);
+const only = <T>(record: Record<string, T>): [string, T] => {
+  const entries = Object.entries(record);
+  expect(entries).toHaveLength(1);
+  return entries[0];
+};
+const functionNamed = (functionName: string) =>
+  stack.resource('aws_lambda_function', stack.findName('aws_lambda_function', 'function_name', functionName));
+const variablesOf = (functionName: string) =>
+  (functionNamed(functionName).environment as { variables: Record<string, string> }).variables;
+const [bucketKey, bucket] = only(stack.resources('aws_s3_bucket'));
+const bucketRef = (attribute: string) => `\${aws_s3_bucket.${bucketKey}.${attribute}}`;
+const bucketArn = iam.resolve(bucketRef('arn'));
+
+describe('inventory-pipeline: the upload bucket', () => {
+  it('is named after the lab, per environment, unique with no configuration and exact with BUCKET_SUFFIX', () => {
+    expect(bucket).toMatchObject({ bucket_prefix: 'test-inventory-upload-', force_destroy: false });
+    expect(bucket.bucket).toBeUndefined();
+    const named = synthStack(InventoryPipelineStack, 'inventory-pipeline', { ...TEST_CONFIG, bucketSuffix: 'jane-doe' });
+    expect(named.synthesized).toHaveResourceWithProperties(S3Bucket, { bucket: 'test-inventory-upload-jane-doe' });
+  });
+
+  it('blocks all public access, disables ACLs, encrypts at rest and keeps versions', () => {
+    const ofBucket = { bucket: bucketRef('id') };
+    expect(synthesized).toHaveResourceWithProperties(S3BucketPublicAccessBlock, {
+      ...ofBucket,
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+    expect(synthesized).toHaveResourceWithProperties(S3BucketOwnershipControls, { ...ofBucket, rule: { object_ownership: 'BucketOwnerEnforced' } });
+    expect(synthesized).toHaveResourceWithProperties(S3BucketServerSideEncryptionConfigurationA, {
+      ...ofBucket,
+      rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }],
+    });
+    expect(synthesized).toHaveResourceWithProperties(S3BucketVersioningA, { ...ofBucket, versioning_configuration: { status: 'Enabled' } });
+  });
+
+  it('expires old versions and abandoned multipart uploads', () => {
+    const [, lifecycle] = only(stack.resources('aws_s3_bucket_lifecycle_configuration'));
+    const rules = lifecycle.rule as { id: string; noncurrent_version_expiration?: unknown; abort_incomplete_multipart_upload?: unknown }[];
+    expect(rules.map((rule) => rule.id).sort()).toEqual(['abort-incomplete-uploads', 'expire-noncurrent-versions']);
+    expect(lifecycle.depends_on).toEqual([expect.stringMatching(/^aws_s3_bucket_versioning\./)]);
+  });
+
+  it('refuses every request without TLS, in a policy set after Block Public Access', () => {
+    const [, policy] = only(stack.resources('aws_s3_bucket_policy'));
+    expect(JSON.parse(iam.resolve(String(policy.policy)))).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'DenyInsecureTransport',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: [bucketArn, `${bucketArn}/*`],
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
+      ],
+    });
+    expect(policy.depends_on).toEqual([expect.stringMatching(/^aws_s3_bucket_public_access_block\./)]);
+  });
+
+  it('invokes ProcessInventoryFile for .json files created under uploads/ only, once S3 may invoke it', () => {
+    const [, notification] = only(stack.resources('aws_s3_bucket_notification'));
+    const processFile = stack.findName('aws_lambda_function', 'function_name', 'test-ProcessInventoryFile');
+    expect(notification).toMatchObject({
+      bucket: bucketRef('id'),
+      lambda_function: [
+        {
+          lambda_function_arn: `\${aws_lambda_function.${processFile}.arn}`,
+          events: ['s3:ObjectCreated:*'],
+          filter_prefix: 'uploads/',
+          filter_suffix: '.json',
+        },
+      ],
+    });
+    const [permissionKey, permission] = only(stack.resources('aws_lambda_permission'));
+    expect(notification.depends_on).toEqual([`aws_lambda_permission.${permissionKey}`]);
+    expect(iam.resolve(String(permission.function_name))).toBe('test-ProcessInventoryFile');
+    // Scoped to this bucket in this account: a same-named bucket elsewhere cannot invoke it.
+    expect(permission).toMatchObject({ action: 'lambda:InvokeFunction', principal: 's3.amazonaws.com', source_arn: bucketRef('arn') });
+    expect(iam.resolve(String(permission.source_account))).toBe('111122223333');
+  });
+
+  it('retries a failed invocation twice, then keeps the event in a failure queue', () => {
+    expect(synthesized).toHaveResourceWithProperties(LambdaFunctionEventInvokeConfig, {
+      maximum_retry_attempts: 2,
+      maximum_event_age_in_seconds: 3600,
+    });
+    const [, config] = only(stack.resources('aws_lambda_function_event_invoke_config'));
+    expect(iam.resolve(String(config.function_name))).toBe('test-ProcessInventoryFile');
+    const destination = (config.destination_config as { on_failure: { destination: string } }).on_failure.destination;
+    expect(iam.resolve(destination)).toBe(iam.arnOf('aws_sqs_queue', 'test-ProcessInventoryFile-failures'));
+  });
+});
+
+describe('inventory-pipeline: table, topic and functions', () => {
+  it('has InventoryTable keyed by productId (String), streaming NEW_AND_OLD_IMAGES, on demand, encrypted, with PITR', () => {
+    expect(synthesized).toHaveResourceWithProperties(DynamodbTable, {
+      name: 'test-InventoryTable',
+      hash_key: 'productId',
+      attribute: [{ name: 'productId', type: 'S' }],
+      billing_mode: 'PAY_PER_REQUEST',
+      stream_enabled: true,
+      stream_view_type: 'NEW_AND_OLD_IMAGES',
+      server_side_encryption: { enabled: true },
+      point_in_time_recovery: { enabled: true },
+    });
+  });
+
+  it('has inventory-alerts encrypted, owner-only, TLS-only, emailing only when configured', () => {
+    expect(synthesized).toHaveResourceWithProperties(SnsTopic, { name: 'test-inventory-alerts', kms_master_key_id: 'alias/aws/sns' });
+    const topicArn = iam.arnOf('aws_sns_topic', 'test-inventory-alerts');
+    const statements = iam.resourcePolicy('aws_sns_topic_policy', topicArn).Statement as { Sid: string; Principal: unknown }[];
+    expect(statements.map((statement) => [statement.Sid, statement.Principal])).toEqual([
+      ['OwnerAccountOnly', { AWS: 'arn:aws:iam::111122223333:root' }],
+      ['DenyInsecureTransport', '*'],
+    ]);
+    expect(synthesized).not.toHaveResource(SnsTopicSubscription);
+    const withEmail = synthStack(InventoryPipelineStack, 'inventory-pipeline', { ...TEST_CONFIG, notificationEmail: 'ops@example.com' });
+    expect(withEmail.synthesized).toHaveResourceWithProperties(SnsTopicSubscription, { protocol: 'email', endpoint: 'ops@example.com' });
+  });
+
+  it('gives each function the names and settings its handler reads, and no hard-coded ARN (the lab\'s BUG 5)', () => {
+    expect(Object.keys(variablesOf('test-ProcessInventoryFile')).sort()).toEqual(
+      ['MAX_FILE_BYTES', 'POWERTOOLS_SERVICE_NAME', 'REJECTED_PREFIX', 'TABLE_NAME', 'UPLOAD_PREFIX'],
+    );
+    expect(iam.resolve(variablesOf('test-ProcessInventoryFile').TABLE_NAME)).toBe('test-InventoryTable');
+    expect(variablesOf('test-ProcessInventoryFile')).toMatchObject({
+      UPLOAD_PREFIX: 'uploads/',
+      REJECTED_PREFIX: 'rejected/',
+      MAX_FILE_BYTES: String(MAX_INVENTORY_FILE_BYTES),
+    });
+    expect(iam.resolve(variablesOf('test-NotifyInventoryUpdate').TOPIC_ARN)).toBe(iam.arnOf('aws_sns_topic', 'test-inventory-alerts'));
+    expect(variablesOf('test-NotifyInventoryUpdate').LOW_STOCK_THRESHOLD).toBe('5');
+    const lowered = synthStack(InventoryPipelineStack, 'inventory-pipeline', { ...TEST_CONFIG, lowStockThreshold: 2 }).stack;
+    const loweredNotify = lowered.resource('aws_lambda_function', lowered.findName('aws_lambda_function', 'function_name', 'test-NotifyInventoryUpdate'));
+    expect((loweredNotify.environment as { variables: Record<string, string> }).variables.LOW_STOCK_THRESHOLD).toBe('2');
+  });
+
+  it('gives ProcessInventoryFile room for a 10,000-product file (the lab\'s BUG 4: 3 s timeout)', () => {
+    expect(functionNamed('test-ProcessInventoryFile')).toMatchObject({ timeout: 120, memory_size: 512, runtime: 'nodejs22.x' });
+    expect(functionNamed('test-NotifyInventoryUpdate')).toMatchObject({ runtime: 'nodejs22.x', tracing_config: { mode: 'Active' } });
+  });
+
+  it('feeds inserts and modifications of the stream to NotifyInventoryUpdate, with failures kept', () => {
+    const notify = stack.findName('aws_lambda_function', 'function_name', 'test-NotifyInventoryUpdate');
+    expect(synthesized).toHaveResourceWithProperties(LambdaEventSourceMapping, {
+      function_name: `\${aws_lambda_function.${notify}.arn}`,
+      starting_position: 'TRIM_HORIZON',
+      filter_criteria: { filter: [{ pattern: JSON.stringify({ eventName: ['INSERT', 'MODIFY'] }) }] },
+      function_response_types: ['ReportBatchItemFailures'],
+      bisect_batch_on_function_error: true,
+      maximum_retry_attempts: 3,
+    });
+    const [, mapping] = only(stack.resources('aws_lambda_event_source_mapping'));
+    expect(iam.resolve(String(mapping.event_source_arn))).toBe(iam.arnOf('aws_dynamodb_table', 'test-InventoryTable', 'stream_arn'));
+  });
+
+  it('gives one role to each function (the lab shares one role with four *FullAccess policies)', () => {
+    const roles = Object.values(stack.resources('aws_iam_role')).map((role) => role.name).sort();
+    expect(roles).toEqual(['test-lambda-inventory-notify-role', 'test-lambda-inventory-process-role']);
+    const attachments = Object.values(stack.resources('aws_iam_role_policy_attachment')).map((a) => String(a.policy_arn));
+    expect(attachments.filter((arn) => arn.includes('iam::aws:policy'))).toEqual([]);
+  });
+});
+
+describe('inventory-pipeline: the dashboard user pool (STEP 8)', () => {
+  it('signs in with email, MFA optional by authenticator app, a sane password policy, admin-created users', () => {
+    expect(synthesized).toHaveResource(CognitoUserPool);
+    expect(only(stack.resources('aws_cognito_user_pool'))[1]).toMatchObject({
+      name: 'test-inventory-users',
+      username_attributes: ['email'],
+      auto_verified_attributes: ['email'],
+      mfa_configuration: 'OPTIONAL',
+      software_token_mfa_configuration: { enabled: true },
+      password_policy: { minimum_length: 12, require_lowercase: true, require_uppercase: true, require_numbers: true, require_symbols: true },
+      admin_create_user_config: { allow_admin_create_user_only: true },
+    });
+  });
+
+  it('has a public client without a secret using the hosted UI code flow, localhost by default', () => {
+    expect(synthesized).toHaveResourceWithProperties(CognitoUserPoolClient, {
+      generate_secret: false,
+      allowed_oauth_flows_user_pool_client: true,
+      allowed_oauth_flows: ['code'],
+      allowed_oauth_scopes: ['openid', 'email', 'profile'],
+      supported_identity_providers: ['COGNITO'],
+      callback_urls: ['http://localhost:8080/callback'],
+      logout_urls: ['http://localhost:8080/'],
+      prevent_user_existence_errors: 'ENABLED',
+    });
+    const custom = synthStack(InventoryPipelineStack, 'inventory-pipeline', {
+      ...TEST_CONFIG,
+      callbackUrls: ['https://dash.example.com/cb'],
+      logoutUrls: ['https://dash.example.com/'],
+    });
+    expect(custom.synthesized).toHaveResourceWithProperties(CognitoUserPoolClient, {
+      callback_urls: ['https://dash.example.com/cb'],
+      logout_urls: ['https://dash.example.com/'],
+    });
+  });
+
+  it('hosts the UI on a domain prefix unique to the pool, and outputs what the dashboard needs', () => {
+    const [, domain] = only(stack.resources('aws_cognito_user_pool_domain'));
+    const [poolKey] = only(stack.resources('aws_cognito_user_pool'));
+    expect(domain.domain).toBe(`test-inventory-\${substr(sha1(aws_cognito_user_pool.${poolKey}.id), 0, 10)}`);
+    const outputs = stack.json.output ?? {};
+    expect(Object.keys(outputs).sort()).toEqual(
+      ['hosted_ui_url', 'table_name', 'topic_arn', 'upload_bucket', 'user_pool_client_id', 'user_pool_id'],
+    );
+    expect(String(outputs.hosted_ui_url.value)).toMatch(
+      /^https:\/\/\$\{aws_cognito_user_pool_domain\.[^}]+\.domain\}\.auth\.us-east-1\.amazoncognito\.com\/login\?client_id=\$\{aws_cognito_user_pool_client\.[^}]+\.id\}&response_type=code&scope=openid\+email\+profile&redirect_uri=http%3A%2F%2Flocalhost%3A8080%2Fcallback$/,
+    );
+  });
+});

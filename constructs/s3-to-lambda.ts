@@ -1,0 +1,103 @@
+import { Construct } from 'constructs';
+import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notification';
+import { arnPart } from './arn';
+import type { PolicyStatement } from './iam/policy-document';
+import { NodejsFunction } from './nodejs-function';
+import { SecureBucket } from './secure-bucket';
+import { SecureQueue } from './secure-queue';
+
+export interface S3ToLambdaProps {
+  readonly bucket: SecureBucket;
+  readonly consumer: NodejsFunction;
+  /** Only objects whose keys start with this invoke the function, e.g. `uploads/`. */
+  readonly keyPrefix: string;
+  /** ... and end with this, e.g. `.json`. @default any */
+  readonly keySuffix?: string;
+  /** Name of the customer-managed policy that lets the consumer read what triggers it. */
+  readonly readPolicyName: string;
+  /** More of what the consumer needs from this bucket, in the same policy (e.g. where it may write). */
+  readonly additionalStatements?: PolicyStatement[];
+  /** Name of the queue receiving the events the function kept failing on. */
+  readonly failureQueueName: string;
+  /** Retries of a failed asynchronous invocation (0-2). @default 2 */
+  readonly maximumRetryAttempts?: number;
+  /** Events older than this are sent to the failure queue instead of being retried. @default 3600 */
+  readonly maximumEventAgeSeconds?: number;
+}
+
+/** What reading a triggering object takes; GetObjectVersion because the event names the version. */
+export const S3_READ_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion'];
+const FOURTEEN_DAYS_SECONDS = 14 * 24 * 60 * 60;
+
+/**
+ * New objects under a key prefix invoke a function: the bucket notification (with its
+ * prefix and suffix filters), S3's permission to invoke scoped to this bucket in this
+ * account, read access to those keys only, and asynchronous invocation with bounded
+ * retries whose final failures land in a queue rather than being dropped.
+ *
+ * S3 keeps one notification configuration per bucket: a second S3ToLambda on the same
+ * bucket would replace the first, so a bucket has one.
+ */
+export class S3ToLambda extends Construct {
+  readonly failureQueue: SecureQueue;
+  readonly notification: S3BucketNotification;
+
+  constructor(scope: Construct, id: string, props: S3ToLambdaProps) {
+    super(scope, id);
+    const { bucket, consumer } = props;
+
+    props.consumer.role.attachPolicy('read-uploads', {
+      policyName: props.readPolicyName,
+      description: `Lets ${consumer.name} read the objects that trigger it`,
+      statements: [
+        { Sid: 'ReadTriggeringObjects', Effect: 'Allow', Action: S3_READ_ACTIONS, Resource: [bucket.objectsArn(`${props.keyPrefix}*${props.keySuffix ?? ''}`)] },
+        ...(props.additionalStatements ?? []),
+      ],
+    });
+
+    this.failureQueue = new SecureQueue(this, 'failure-queue', {
+      queueName: props.failureQueueName,
+      messageRetentionSeconds: FOURTEEN_DAYS_SECONDS,
+    });
+    this.failureQueue.allowSendFrom('AllowFailedInvocations', [consumer.role.arn]);
+    // Lambda sends to an asynchronous invocation's destination with the function's own role.
+    const failurePermission = consumer.role.addInlinePolicy('send-failed-invocations', 'send-failed-invocations', [
+      { Sid: 'SendFailedInvocations', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [this.failureQueue.arn] },
+    ]);
+    new LambdaFunctionEventInvokeConfig(this, 'async-invocation', {
+      functionName: consumer.function.functionName,
+      maximumRetryAttempts: props.maximumRetryAttempts ?? 2,
+      maximumEventAgeInSeconds: props.maximumEventAgeSeconds ?? 3600,
+      destinationConfig: { onFailure: { destination: this.failureQueue.arn } },
+      dependsOn: [failurePermission],
+    });
+
+    const invokePermission = new LambdaPermission(this, 'allow-bucket', {
+      statementId: 'AllowInvokeFromUploadBucket',
+      action: 'lambda:InvokeFunction',
+      functionName: consumer.function.functionName,
+      principal: 's3.amazonaws.com',
+      sourceArn: bucket.arn,
+      // A bucket ARN names no account: without this, a bucket of the same name in another
+      // account (after this one is deleted) could invoke the function.
+      sourceAccount: arnPart(consumer.functionArn, 'account'),
+    });
+
+    this.notification = new S3BucketNotification(this, 'notification', {
+      bucket: bucket.bucket.id,
+      lambdaFunction: [
+        {
+          id: `invoke-${consumer.name}`,
+          lambdaFunctionArn: consumer.functionArn,
+          events: ['s3:ObjectCreated:*'],
+          filterPrefix: props.keyPrefix,
+          filterSuffix: props.keySuffix,
+        },
+      ],
+      // S3 tests the destination when the configuration is saved: it must be allowed to invoke.
+      dependsOn: [invokePermission],
+    });
+  }
+}

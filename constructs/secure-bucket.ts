@@ -1,0 +1,141 @@
+import { Construct } from 'constructs';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketLifecycleConfiguration, S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { denyInsecureTransport, PolicyStatement } from './iam/policy-document';
+import { ResourcePolicy } from './iam/resource-policy';
+
+/**
+ * Bucket names are global across all AWS accounts. Either a full name (the labs'
+ * `inventory-upload-yourname`), or a prefix to which Terraform appends a unique suffix,
+ * so that a deploy works with no configuration.
+ */
+export type BucketNaming = { readonly bucketName: string } | { readonly bucketPrefix: string };
+
+export interface ExpiringObjects {
+  /** Objects under this key prefix ("" for all) expire ... */
+  readonly prefix: string;
+  /** ... this many days after they were written. */
+  readonly days: number;
+}
+
+export type SecureBucketProps = BucketNaming & {
+  /**
+   * Keeps every overwritten or deleted object as a noncurrent version, so an upload
+   * replaced by mistake can be recovered. @default true
+   */
+  readonly versioned?: boolean;
+  /** How long noncurrent versions are kept before they expire. @default 30 */
+  readonly noncurrentVersionDays?: number;
+  /** Current objects that expire, e.g. old reports. @default none */
+  readonly expire?: ExpiringObjects[];
+  /**
+   * Lets `cdktf destroy` delete the bucket with its objects and versions.
+   * @default false: destroying a bucket that still holds files fails instead of losing them
+   */
+  readonly forceDestroy?: boolean;
+};
+
+/** Days after which S3 discards the parts of an upload that never completed. */
+const INCOMPLETE_UPLOAD_DAYS = 7;
+
+/**
+ * A private S3 bucket: every kind of public access blocked, ACLs disabled (the bucket
+ * owner owns every object), encryption at rest with S3-managed keys (no KMS key policy
+ * for writers to get wrong), TLS required by the bucket policy, versioning, and
+ * lifecycle rules that keep versions and abandoned uploads from growing without bound.
+ */
+export class SecureBucket extends Construct {
+  readonly bucket: S3Bucket;
+  private readonly policy: ResourcePolicy;
+
+  constructor(scope: Construct, id: string, props: SecureBucketProps) {
+    super(scope, id);
+    const versioned = props.versioned ?? true;
+
+    this.bucket = new S3Bucket(this, 'bucket', {
+      ...('bucketName' in props ? { bucket: props.bucketName } : { bucketPrefix: props.bucketPrefix }),
+      forceDestroy: props.forceDestroy ?? false,
+    });
+    new S3BucketOwnershipControls(this, 'ownership', {
+      bucket: this.bucket.id,
+      rule: { objectOwnership: 'BucketOwnerEnforced' },
+    });
+    const publicAccessBlock = new S3BucketPublicAccessBlock(this, 'public-access-block', {
+      bucket: this.bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
+      bucket: this.bucket.id,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
+    });
+    const versioning = versioned
+      ? new S3BucketVersioningA(this, 'versioning', { bucket: this.bucket.id, versioningConfiguration: { status: 'Enabled' } })
+      : undefined;
+
+    const rules: S3BucketLifecycleConfigurationRule[] = [
+      {
+        id: 'abort-incomplete-uploads',
+        status: 'Enabled',
+        filter: [{ prefix: '' }],
+        abortIncompleteMultipartUpload: [{ daysAfterInitiation: INCOMPLETE_UPLOAD_DAYS }],
+      },
+      ...(versioned
+        ? [
+            {
+              id: 'expire-noncurrent-versions',
+              status: 'Enabled',
+              filter: [{ prefix: '' }],
+              noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionDays ?? 30 }],
+            },
+          ]
+        : []),
+      ...(props.expire ?? []).map((rule) => ({
+        id: `expire-${rule.prefix.replace(/[^A-Za-z0-9-]/g, '-') || 'all'}-after-${rule.days}-days`,
+        status: 'Enabled',
+        filter: [{ prefix: rule.prefix }],
+        expiration: [{ days: rule.days }],
+      })),
+    ];
+    new S3BucketLifecycleConfiguration(this, 'lifecycle', {
+      bucket: this.bucket.id,
+      rule: rules,
+      // S3 rejects noncurrent-version rules on a bucket whose versioning is not set yet.
+      dependsOn: versioning ? [versioning] : undefined,
+    });
+
+    this.policy = new ResourcePolicy([denyInsecureTransport('s3:*', [this.bucket.arn, this.objectsArn('*')])]);
+    new S3BucketPolicy(this, 'policy', {
+      bucket: this.bucket.id,
+      policy: this.policy.document,
+      // Block Public Access must be in force before any policy lands on the bucket.
+      dependsOn: [publicAccessBlock],
+    });
+  }
+
+  get arn(): string {
+    return this.bucket.arn;
+  }
+
+  /** The bucket's name, known after apply when Terraform picks the suffix. */
+  get name(): string {
+    return this.bucket.bucket;
+  }
+
+  /** The ARN of the objects whose keys match `keyPattern`, e.g. `uploads/*`. */
+  objectsArn(keyPattern: string): string {
+    return `${this.bucket.arn}/${keyPattern}`;
+  }
+
+  /** Adds statements to the bucket policy (the TLS-only statement is always there). */
+  addToPolicy(...statements: PolicyStatement[]): void {
+    this.policy.add(...statements);
+  }
+}

@@ -1,0 +1,122 @@
+import { Construct } from 'constructs';
+import { TerraformOutput } from 'cdktf';
+import { PipelineConfig } from '../config';
+import { DynamoDBStreamsToLambda } from '../constructs/dynamodb-streams-to-lambda';
+import { HostedUiUserPool } from '../constructs/hosted-ui-user-pool';
+import { NodejsFunction } from '../constructs/nodejs-function';
+import { S3ToLambda } from '../constructs/s3-to-lambda';
+import { SecureBucket } from '../constructs/secure-bucket';
+import { SecureTable } from '../constructs/secure-table';
+import { SecureTopic } from '../constructs/secure-topic';
+import { PipelineStack } from './pipeline-stack';
+
+/** Where people upload inventory files; only `.json` files here are processed. */
+export const UPLOAD_PREFIX = 'uploads/';
+export const UPLOAD_SUFFIX = '.json';
+/** Where a file that fails validation is copied, with its error report beside it. */
+export const REJECTED_PREFIX = 'rejected/';
+/** Larger files are rejected unread: 10 MiB holds well over 100,000 products. */
+export const MAX_INVENTORY_FILE_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Seed 003: upload inventory.json to S3 -> ProcessInventoryFile -> DynamoDB InventoryTable
+ * -> Streams (NEW_AND_OLD_IMAGES) -> NotifyInventoryUpdate -> SNS inventory-alerts -> email,
+ * with the Cognito user pool the dashboard signs in with.
+ */
+export class InventoryPipelineStack extends PipelineStack {
+  constructor(scope: Construct, id: string, config: PipelineConfig) {
+    super(scope, id, config);
+    const name = (labName: string) => this.resourceName(labName);
+
+    // STEP 2: the upload bucket, named as the lab names it when a suffix is configured.
+    const uploads = new SecureBucket(this, 'upload-bucket', {
+      ...(config.bucketSuffix
+        ? { bucketName: name(`inventory-upload-${config.bucketSuffix}`) }
+        : { bucketPrefix: name('inventory-upload-') }),
+    });
+
+    // STEP 4 and STEP 7: the table, streaming old and new images so a change can be judged.
+    const inventory = new SecureTable(this, 'inventory-table', {
+      tableName: name('InventoryTable'),
+      partitionKey: 'productId',
+      streamViewType: 'NEW_AND_OLD_IMAGES',
+    });
+
+    // STEP 6: the topic that emails inventory updates.
+    const alerts = new SecureTopic(this, 'alerts-topic', {
+      topicName: name('inventory-alerts'),
+      emailSubscription: config.notificationEmail,
+    });
+
+    // STEP 5: ProcessInventoryFile validates a whole upload, then writes it.
+    const processFile = new NodejsFunction(this, 'process-inventory-file', {
+      functionName: name('ProcessInventoryFile'),
+      roleName: name('lambda-inventory-process-role'),
+      description: 'Validates each inventory file uploaded under uploads/ and writes its products to InventoryTable',
+      entry: 'functions/inventory/process-inventory-file/handler.ts',
+      // The lab's BUG 4: 3 s is too short. A 10,000-product file needs a few seconds of writes.
+      timeoutSeconds: 120,
+      memorySize: 512,
+      environment: {
+        TABLE_NAME: inventory.name,
+        UPLOAD_PREFIX,
+        REJECTED_PREFIX,
+        MAX_FILE_BYTES: String(MAX_INVENTORY_FILE_BYTES),
+      },
+    });
+    processFile.role.attachPolicy('write-table', {
+      policyName: name('Inventory-Write-DynamoDB'),
+      description: 'Lets ProcessInventoryFile write products',
+      statements: [{ Sid: 'WriteProducts', Effect: 'Allow', Action: ['dynamodb:BatchWriteItem'], Resource: [inventory.arn] }],
+    });
+    new S3ToLambda(this, 'uploads', {
+      bucket: uploads,
+      consumer: processFile,
+      keyPrefix: UPLOAD_PREFIX,
+      keySuffix: UPLOAD_SUFFIX,
+      readPolicyName: name('Inventory-Read-S3'),
+      additionalStatements: [
+        {
+          Sid: 'KeepRejectedFiles',
+          Effect: 'Allow',
+          Action: ['s3:PutObject'],
+          Resource: [uploads.objectsArn(`${REJECTED_PREFIX}*`)],
+        },
+      ],
+      failureQueueName: name('ProcessInventoryFile-failures'),
+    });
+
+    // STEP 7: NotifyInventoryUpdate announces new products and low stock.
+    const notify = new NodejsFunction(this, 'notify-inventory-update', {
+      functionName: name('NotifyInventoryUpdate'),
+      roleName: name('lambda-inventory-notify-role'),
+      description: 'Emails each new product, and each product whose stock falls to the low-stock threshold',
+      entry: 'functions/inventory/notify-inventory-update/handler.ts',
+      environment: { TOPIC_ARN: alerts.arn, LOW_STOCK_THRESHOLD: String(config.lowStockThreshold) },
+    });
+    alerts.grantPublish(notify.role, name('Inventory-SNS-Publish'));
+    new DynamoDBStreamsToLambda(this, 'inventory-changes', {
+      table: inventory,
+      consumer: notify,
+      readPolicyName: name('Inventory-Read-Stream'),
+      failureQueueName: name('NotifyInventoryUpdate-failures'),
+      eventNames: ['INSERT', 'MODIFY'],
+    });
+
+    // STEP 8: the user pool the dashboard signs in with.
+    const users = new HostedUiUserPool(this, 'dashboard-users', {
+      poolName: name('inventory-users'),
+      region: config.region,
+      domainPrefixStart: name('inventory'),
+      callbackUrls: config.callbackUrls,
+      logoutUrls: config.logoutUrls,
+    });
+
+    new TerraformOutput(this, 'upload_bucket', { value: uploads.name, description: `Upload inventory files under ${UPLOAD_PREFIX}` });
+    new TerraformOutput(this, 'table_name', { value: inventory.name });
+    new TerraformOutput(this, 'topic_arn', { value: alerts.arn });
+    new TerraformOutput(this, 'user_pool_id', { value: users.pool.id });
+    new TerraformOutput(this, 'user_pool_client_id', { value: users.client.id });
+    new TerraformOutput(this, 'hosted_ui_url', { value: users.hostedUiUrl, description: 'Sign-in page of the dashboard' });
+  }
+}

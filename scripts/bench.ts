@@ -8,12 +8,15 @@
  * - per function: zip size, and cold module-load time of its bundle in a fresh Node
  * - the local orders pipeline end to end: orders/second and POST-to-email latency, ours
  *   against the lab's store-order logic (scripts/bench/pipeline-throughput.ts)
+ * - a 10,000-product file through the local inventory pipeline: products/second into the
+ *   table and to the last email, ours against the lab's handler (scripts/bench/inventory-file-throughput.ts)
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SynthesizedStack } from '../local/synthesized-stack';
+import { benchInventoryFile } from './bench/inventory-file-throughput';
 import { benchPipelineThroughput } from './bench/pipeline-throughput';
 import { formatSummary, summarize } from './bench/stats';
 import { zipSingleFile } from './offline-plan/zip';
@@ -23,6 +26,9 @@ const ROOT = path.resolve(__dirname, '..');
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const PIPELINE_ORDERS = Number(process.env.BENCH_ORDERS ?? 1000);
+const INVENTORY_PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 10_000);
+/** e.g. BENCH_ONLY=inventory: the parts to run (synth, functions, orders, inventory); all by default. */
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'synth,functions,orders,inventory').split(',').map((part) => part.trim()));
 const SCRATCH = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
 // Benchmark the zero-config synth whatever the caller's shell has set.
 const ENV = { ...process.env, CHECKPOINT_DISABLE: '1', PIPELINE_ENV: '', PIPELINE_REGION: '', NOTIFICATION_EMAIL: '' };
@@ -86,7 +92,16 @@ function coldLoadMs(bundle: string): number {
   const probe = `const t=process.hrtime.bigint();require(${JSON.stringify(bundle)});console.log(Number(process.hrtime.bigint()-t)/1e6)`;
   const result = spawnSync('node', ['-e', probe], {
     // Handlers read their configuration at load time, as in Lambda.
-    env: { ...ENV, AWS_REGION: 'us-east-1', TABLE_NAME: 'bench', TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:bench' },
+    env: {
+      ...ENV,
+      AWS_REGION: 'us-east-1',
+      TABLE_NAME: 'bench',
+      TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:bench',
+      UPLOAD_PREFIX: 'uploads/',
+      REJECTED_PREFIX: 'rejected/',
+      MAX_FILE_BYTES: '10485760',
+      LOW_STOCK_THRESHOLD: '5',
+    },
     encoding: 'utf8',
   });
   if (result.status !== 0) throw new Error(`Loading ${bundle} failed:\n${result.stderr}`);
@@ -94,10 +109,17 @@ function coldLoadMs(bundle: string): number {
 }
 
 console.log(`serverless-pipelines benchmark: ${os.cpus().length} cores, Node ${process.version}, ${new Date().toISOString()}`);
-benchAppSynth();
-benchCdktfSynth();
-benchFunctions();
-void benchPipelineThroughput(PIPELINE_ORDERS, Math.min(RUNS, 3)).then(
+async function main(): Promise<void> {
+  if (ONLY.has('synth')) {
+    benchAppSynth();
+    benchCdktfSynth();
+  }
+  if (ONLY.has('functions')) benchFunctions();
+  if (ONLY.has('orders')) await benchPipelineThroughput(PIPELINE_ORDERS, Math.min(RUNS, 3));
+  if (ONLY.has('inventory')) await benchInventoryFile(INVENTORY_PRODUCTS, Math.min(RUNS, 3));
+}
+
+void main().then(
   () => fs.rmSync(SCRATCH, { recursive: true, force: true }),
   (error: unknown) => {
     console.error(error);

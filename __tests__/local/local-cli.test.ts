@@ -4,6 +4,8 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { acceptsConnections, PROJECT_ROOT, processesMentioning } from './support/process-checks';
 
@@ -48,9 +50,10 @@ test('runs the orders pipeline, shows an order passing each stage, and Ctrl-C le
     const { orderId } = (await response.json()) as { orderId: string };
 
     await waitForOutput(output, /Subject: New Order Notification/, 30_000);
+    // The email can be printed before the invocation that published it has returned.
+    await waitForOutput(output, /invoke {4}dev-POC-Lambda-2 <- dev-orders stream: 1 record\(s\), \d+ ms, ok/, 10_000);
     expect(output()).toMatch(/api {7}POST \/ -> 200/);
     expect(output()).toMatch(/invoke {4}dev-POC-Lambda-1 <- dev-POC-Queue: 1 record\(s\), \d+ ms, ok/);
-    expect(output()).toMatch(/invoke {4}dev-POC-Lambda-2 <- dev-orders stream: 1 record\(s\), \d+ ms, ok/);
     expect(output()).toContain(`| Order ID: ${orderId}`);
     expect(output()).toContain('| Item: latex gloves');
 
@@ -61,6 +64,31 @@ test('runs the orders pipeline, shows an order passing each stage, and Ctrl-C le
     expect(await acceptsConnections(Number(new URL(apiUrl).port))).toBe(false);
     expect(await acceptsConnections(Number(new URL(dynamodbEndpoint).port))).toBe(false);
     expect(processesMentioning('DynamoDBLocal.jar', `-port ${new URL(dynamodbEndpoint).port}`)).toEqual([]);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+});
+
+test('runs the inventory pipeline: the upload command it prints works, and the two emails are shown', async () => {
+  const { child, output } = startCli('inventory-pipeline');
+  try {
+    await waitForOutput(output, /Ctrl-C stops everything/, 90_000);
+    expect(output()).toMatch(/created {3}bucket dev-inventory-upload-local/);
+    expect(output()).toMatch(/not run {3}user pool dev-inventory-users \(sign-in is not part of the local flow\)/);
+    expect(output()).toMatch(/function  dev-ProcessInventoryFile <- S3 bucket dev-inventory-upload-local, s3:ObjectCreated:\* on uploads\/\*\.json/);
+    // What `curl -T` sends: a bare PUT of the file's bytes.
+    const [, uploadUrl] = /curl -s -T samples\/inventory\.json (\S+)/.exec(output()) ?? [];
+    const response = await fetch(uploadUrl, { method: 'PUT', body: readFileSync(join(PROJECT_ROOT, 'samples', 'inventory.json')) });
+    expect(response.status).toBe(200);
+
+    await waitForOutput(output, /New product added: Laptop[\s\S]*New product added: Mouse|New product added: Mouse[\s\S]*New product added: Laptop/, 30_000);
+    await waitForOutput(output, /invoke {4}dev-ProcessInventoryFile <- S3 notification: 1 record\(s\), \d+ ms, ok/, 10_000);
+    expect(output()).toMatch(/Subject: Inventory Update/);
+
+    child.kill('SIGINT');
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(0);
+    expect(await acceptsConnections(Number(new URL(uploadUrl).port))).toBe(false);
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
   }

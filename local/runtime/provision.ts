@@ -62,6 +62,8 @@ export interface ProvisionedResource {
   readonly type: string;
   readonly name: string;
   readonly detail: string;
+  /** Declared by the stack but deliberately not run locally; `detail` says why. */
+  readonly notRun?: true;
 }
 
 /**
@@ -190,7 +192,7 @@ export async function provisionStack(
   }
 
   for (const config of Object.values(stack.resources('aws_cognito_user_pool'))) {
-    onCreated({ type: 'user pool', name: String(config.name), detail: 'not run locally: sign-in is not part of the local flow' });
+    onCreated({ type: 'user pool', name: String(config.name), detail: 'sign-in is not part of the local flow', notRun: true });
   }
 
   for (const [name, config] of Object.entries(stack.resources('aws_sns_topic'))) {

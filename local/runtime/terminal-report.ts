@@ -25,7 +25,7 @@ function describe(event: PipelineEvent, options: TerminalReportOptions): string 
     case 'emulator':
       return `started   ${event.name} on ${event.endpoint}`;
     case 'resource':
-      return `created   ${event.resource.type} ${event.resource.name}${event.resource.detail ? ` (${event.resource.detail})` : ''}`;
+      return `${event.resource.notRun ? 'not run ' : 'created '}  ${event.resource.type} ${event.resource.name}${event.resource.detail ? ` (${event.resource.detail})` : ''}`;
     case 'function':
       return `function  ${event.functionName} <- ${event.trigger}`;
     case 'api':

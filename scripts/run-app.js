@@ -3,6 +3,7 @@
 // changed. Loading TypeScript through tsx's loader instead costs ~0.3 s on every run.
 const fs = require('node:fs');
 const { SourceMap } = require('node:module');
+const { Buffer } = require('node:buffer');
 const path = require('node:path');
 const { buildIfChanged } = require('../constructs/incremental-build');
 

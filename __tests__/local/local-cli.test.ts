@@ -75,7 +75,7 @@ test('runs the inventory pipeline: the upload command it prints works, and the t
     await waitForOutput(output, /Ctrl-C stops everything/, 90_000);
     expect(output()).toMatch(/created {3}bucket dev-inventory-upload-local/);
     expect(output()).toMatch(/not run {3}user pool dev-inventory-users \(sign-in is not part of the local flow\)/);
-    expect(output()).toMatch(/function  dev-ProcessInventoryFile <- S3 bucket dev-inventory-upload-local, s3:ObjectCreated:\* on uploads\/\*\.json/);
+    expect(output()).toMatch(/function {2}dev-ProcessInventoryFile <- S3 bucket dev-inventory-upload-local, s3:ObjectCreated:\* on uploads\/\*\.json/);
     // What `curl -T` sends: a bare PUT of the file's bytes.
     const [, uploadUrl] = /curl -s -T samples\/inventory\.json (\S+)/.exec(output()) ?? [];
     const response = await fetch(uploadUrl, { method: 'PUT', body: readFileSync(join(PROJECT_ROOT, 'samples', 'inventory.json')) });

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import { NodejsFunction } from './nodejs-function';
+import { createFailureQueue } from './failure-queue';
 import { SecureQueue } from './secure-queue';
 import { SecureTable } from './secure-table';
 
@@ -32,8 +33,6 @@ export const STREAM_READ_ACTIONS = [
 /** ListStreams acts on the account's streams, not on one stream ARN. */
 export const STREAM_LIST_ACTIONS = ['dynamodb:ListStreams'];
 
-const FOURTEEN_DAYS_SECONDS = 14 * 24 * 60 * 60;
-
 /**
  * A DynamoDB stream feeding a function, with the reliability a stream consumer needs:
  * a poison record cannot block its shard (bisect on error, bounded retries and record
@@ -47,11 +46,8 @@ export class DynamoDBStreamsToLambda extends Construct {
     super(scope, id);
     const { consumer, table } = props;
 
-    this.failureQueue = new SecureQueue(this, 'failure-queue', {
-      queueName: props.failureQueueName,
-      messageRetentionSeconds: FOURTEEN_DAYS_SECONDS,
-    });
-    this.failureQueue.allowSendFrom('AllowStreamConsumerFailures', [consumer.role.arn]);
+    const failures = createFailureQueue(this, { queueName: props.failureQueueName, consumer, failures: 'FailedBatches' });
+    this.failureQueue = failures.queue;
 
     const readPermission = consumer.role.attachPolicy('read-stream', {
       policyName: props.readPolicyName,
@@ -67,10 +63,6 @@ export class DynamoDBStreamsToLambda extends Construct {
         },
       ],
     });
-    // Lambda sends the failed batch's metadata with the function's own role.
-    const failurePermission = consumer.role.addInlinePolicy('send-failures', 'send-failed-batches', [
-      { Sid: 'SendFailedBatches', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [this.failureQueue.arn] },
-    ]);
 
     this.eventSourceMapping = new LambdaEventSourceMapping(this, 'trigger', {
       eventSourceArn: table.streamArn,
@@ -87,7 +79,7 @@ export class DynamoDBStreamsToLambda extends Construct {
       maximumRecordAgeInSeconds: props.maximumRecordAgeSeconds ?? 3600,
       destinationConfig: { onFailure: { destinationArn: this.failureQueue.arn } },
       // Lambda checks the role can read the stream when the mapping is created.
-      dependsOn: [readPermission, failurePermission],
+      dependsOn: [readPermission, failures.sendPermission],
     });
   }
 }

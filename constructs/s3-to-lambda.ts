@@ -6,6 +6,7 @@ import { arnPart } from './arn';
 import type { PolicyStatement } from './iam/policy-document';
 import { NodejsFunction } from './nodejs-function';
 import { SecureBucket } from './secure-bucket';
+import { createFailureQueue } from './failure-queue';
 import { SecureQueue } from './secure-queue';
 
 export interface S3ToLambdaProps {
@@ -29,7 +30,6 @@ export interface S3ToLambdaProps {
 
 /** What reading a triggering object takes; GetObjectVersion because the event names the version. */
 export const S3_READ_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion'];
-const FOURTEEN_DAYS_SECONDS = 14 * 24 * 60 * 60;
 
 /**
  * New objects under a key prefix invoke a function: the bucket notification (with its
@@ -57,21 +57,14 @@ export class S3ToLambda extends Construct {
       ],
     });
 
-    this.failureQueue = new SecureQueue(this, 'failure-queue', {
-      queueName: props.failureQueueName,
-      messageRetentionSeconds: FOURTEEN_DAYS_SECONDS,
-    });
-    this.failureQueue.allowSendFrom('AllowFailedInvocations', [consumer.role.arn]);
-    // Lambda sends to an asynchronous invocation's destination with the function's own role.
-    const failurePermission = consumer.role.addInlinePolicy('send-failed-invocations', 'send-failed-invocations', [
-      { Sid: 'SendFailedInvocations', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [this.failureQueue.arn] },
-    ]);
+    const failures = createFailureQueue(this, { queueName: props.failureQueueName, consumer, failures: 'FailedInvocations' });
+    this.failureQueue = failures.queue;
     new LambdaFunctionEventInvokeConfig(this, 'async-invocation', {
       functionName: consumer.function.functionName,
       maximumRetryAttempts: props.maximumRetryAttempts ?? 2,
       maximumEventAgeInSeconds: props.maximumEventAgeSeconds ?? 3600,
       destinationConfig: { onFailure: { destination: this.failureQueue.arn } },
-      dependsOn: [failurePermission],
+      dependsOn: [failures.sendPermission],
     });
 
     const invokePermission = new LambdaPermission(this, 'allow-bucket', {

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import { SqsQueueRedriveAllowPolicy } from '@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy';
 import { NodejsFunction } from './nodejs-function';
+import { FOURTEEN_DAYS_SECONDS } from './failure-queue';
 import { SecureQueue, SQS_CONSUMER_ACTIONS } from './secure-queue';
 
 export interface SqsToLambdaProps {
@@ -21,7 +22,6 @@ export interface SqsToLambdaProps {
 
 /** AWS's guidance: at least six times the function timeout, so retries of a batch never overlap. */
 export const VISIBILITY_TIMEOUT_PER_FUNCTION_TIMEOUT = 6;
-const FOURTEEN_DAYS_SECONDS = 14 * 24 * 60 * 60;
 
 /**
  * A queue feeding a function: dead-letter queue with a bounded receive count,
@@ -39,7 +39,6 @@ export class SqsToLambda extends Construct {
 
     this.deadLetterQueue = new SecureQueue(this, 'dead-letter-queue', {
       queueName: props.deadLetterQueueName ?? `${props.queueName}-dlq`,
-      // The longest SQS allows: time for a person to look at what failed.
       messageRetentionSeconds: FOURTEEN_DAYS_SECONDS,
     });
     this.queue = new SecureQueue(this, 'queue', {

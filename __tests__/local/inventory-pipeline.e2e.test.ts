@@ -5,10 +5,10 @@
  * Every check looks at what a person would: the bucket, the table, the captured emails
  * and the failure queue.
  */
-import { PutItemCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import type { PipelineEvent } from '../../local/runtime/local-pipeline';
 import { startLocalPipeline, type LocalPipeline } from '../../local/runtime/local-pipeline';
 import { synthesizeStack } from '../../local/runtime/synthesize';
 import { startWireRecorder, type WireRecorder } from '../support/aws-wire-recorder';
+import { scanTable } from '../support/scan-table';
 import { TEST_CONFIG } from '../support/synth';
 
 jest.setTimeout(240_000);
@@ -90,15 +91,8 @@ function invocationsOfProcessFile(): number {
   return events.filter((event) => event.kind === 'invocation' && event.functionName === PROCESS_FILE).length;
 }
 
-async function products(): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await pipeline.clients.dynamodb.send(new ScanCommand({ TableName: TABLE, ExclusiveStartKey: start }));
-    items.push(...(page.Items ?? []).map((item) => unmarshall(item)));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
+function products(): Promise<Record<string, unknown>[]> {
+  return scanTable(pipeline.clients.dynamodb, TABLE);
 }
 
 async function productsWithIdPrefix(prefix: string): Promise<Record<string, unknown>[]> {

@@ -4,8 +4,6 @@
  * a load run. Every check looks at the outcome a person would (HTTP answer, table rows,
  * captured emails, the dead-letter queue), never at internals.
  */
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { postOrdersConcurrently } from '../../local/load/post-orders';
 import { startLocalPipeline, type LocalPipeline } from '../../local/runtime/local-pipeline';
 import { synthesizeStack } from '../../local/runtime/synthesize';
+import { scanTable } from '../support/scan-table';
 import { TEST_CONFIG } from '../support/synth';
 import { startWireRecorder, type WireRecorder } from '../support/aws-wire-recorder';
 
@@ -56,15 +55,8 @@ function post(body: string, contentType = 'application/json'): Promise<Response>
   return fetch(pipeline.apiUrl as string, { method: 'POST', headers: { 'content-type': contentType }, body });
 }
 
-async function rows(): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
-  do {
-    const page = await pipeline.clients.dynamodb.send(new ScanCommand({ TableName: TABLE, ExclusiveStartKey: start }));
-    items.push(...(page.Items ?? []).map((item) => unmarshall(item)));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
+function rows(): Promise<Record<string, unknown>[]> {
+  return scanTable(pipeline.clients.dynamodb, TABLE);
 }
 
 async function rowsWhere(predicate: (row: Record<string, unknown>) => boolean, count: number, timeoutMs = 15_000) {

@@ -1,6 +1,6 @@
 import { InventoryPipelineStack } from '../../stacks/inventory-pipeline';
 import { OTHER_ACCOUNT } from '../support/fake-aws';
-import { Decision, StackIam } from '../support/iam';
+import { StackIam } from '../support/iam';
 import { synthStack, TEST_CONFIG } from '../support/synth';
 
 /**
@@ -34,19 +34,12 @@ const elsewhere = {
   stream: arn.stream.replace('test-InventoryTable', 'test-orders'),
 };
 
-type Case = [action: string, resource: string];
-const expectDecisions = async (roleName: string, cases: Case[], expected: Decision) => {
-  const decisions = await Promise.all(cases.map(([action, resource]) => iam.decide(roleName, action, resource)));
-  expect(cases.map(([action, resource], i) => `${action} ${resource} -> ${decisions[i]}`)).toEqual(
-    cases.map(([action, resource]) => `${action} ${resource} -> ${expected}`),
-  );
-};
 
 describe('ProcessInventoryFile role', () => {
   const role = 'test-lambda-inventory-process-role';
 
   it('may read uploaded .json files, keep rejected files, write products, report failed events and write its logs', async () => {
-    await expectDecisions(role, [
+    await iam.expectDecisions(role, [
       ['s3:GetObject', arn.upload],
       ['s3:GetObjectVersion', arn.upload],
       ['s3:GetObject', arn.nestedUpload],
@@ -60,7 +53,7 @@ describe('ProcessInventoryFile role', () => {
   });
 
   it('may not touch anything else (the lab\'s AccessDenied fix was *FullAccess)', async () => {
-    await expectDecisions(role, [
+    await iam.expectDecisions(role, [
       ['s3:GetObject', `${bucket}/uploads/notes.txt`],
       ['s3:GetObject', arn.rejectedCopy],
       ['s3:GetObject', elsewhere.upload],
@@ -84,7 +77,7 @@ describe('NotifyInventoryUpdate role', () => {
   const role = 'test-lambda-inventory-notify-role';
 
   it('may read the inventory stream, publish to inventory-alerts, report failed batches and write its logs', async () => {
-    await expectDecisions(role, [
+    await iam.expectDecisions(role, [
       ['dynamodb:GetShardIterator', arn.stream],
       ['dynamodb:DescribeStream', arn.stream],
       ['dynamodb:GetRecords', arn.stream],
@@ -97,7 +90,7 @@ describe('NotifyInventoryUpdate role', () => {
   });
 
   it('may not touch anything else', async () => {
-    await expectDecisions(role, [
+    await iam.expectDecisions(role, [
       ['dynamodb:GetRecords', elsewhere.stream],
       ['dynamodb:PutItem', arn.table],
       ['dynamodb:BatchWriteItem', arn.table],

@@ -1,6 +1,6 @@
 import { OrdersPipelineStack } from '../../stacks/orders-pipeline';
 import { OTHER_ACCOUNT } from '../support/fake-aws';
-import { Decision, StackIam } from '../support/iam';
+import { StackIam } from '../support/iam';
 import { synthStack, TEST_CONFIG } from '../support/synth';
 
 /**
@@ -30,19 +30,12 @@ const elsewhere = {
   crossAccountTopic: arn.topic.replace('111122223333', OTHER_ACCOUNT),
 };
 
-type Case = [action: string, resource: string];
-const expectDecisions = async (roleName: string, cases: Case[], expected: Decision) => {
-  const decisions = await Promise.all(cases.map(([action, resource]) => iam.decide(roleName, action, resource)));
-  expect(cases.map(([action, resource], i) => `${action} ${resource} -> ${decisions[i]}`)).toEqual(
-    cases.map(([action, resource]) => `${action} ${resource} -> ${expected}`),
-  );
-};
 
 describe('Lambda-SQS-DynamoDB (POC-Lambda-1)', () => {
   const role = 'test-Lambda-SQS-DynamoDB';
 
   it('may poll POC-Queue, write orders and write its own logs', async () => {
-    await expectDecisions(role, [
+    await iam.expectDecisions(role, [
       ['sqs:ReceiveMessage', arn.queue],
       ['sqs:DeleteMessage', arn.queue],
       ['sqs:GetQueueAttributes', arn.queue],
@@ -55,7 +48,7 @@ describe('Lambda-SQS-DynamoDB (POC-Lambda-1)', () => {
   });
 
   it('may do nothing else, and nothing to anything else', async () => {
-    await expectDecisions(role, [
+    await iam.expectDecisions(role, [
       ['dynamodb:DeleteItem', arn.table],
       ['dynamodb:Scan', arn.table],
       ['dynamodb:UpdateItem', arn.table],
@@ -75,7 +68,7 @@ describe('Lambda-DynamoDBStreams-SNS (POC-Lambda-2)', () => {
   const role = 'test-Lambda-DynamoDBStreams-SNS';
 
   it('may read the orders stream, publish to POC-Topic, report failed batches and write its own logs', async () => {
-    await expectDecisions(role, [
+    await iam.expectDecisions(role, [
       ['dynamodb:GetShardIterator', arn.stream],
       ['dynamodb:DescribeStream', arn.stream],
       ['dynamodb:GetRecords', arn.stream],
@@ -90,7 +83,7 @@ describe('Lambda-DynamoDBStreams-SNS (POC-Lambda-2)', () => {
   });
 
   it('may do nothing else, and nothing to anything else', async () => {
-    await expectDecisions(role, [
+    await iam.expectDecisions(role, [
       ['dynamodb:GetRecords', elsewhere.stream],
       ['dynamodb:PutItem', arn.table],
       ['dynamodb:GetItem', arn.table],
@@ -109,11 +102,11 @@ describe('APIGateway-SQS (POC-API)', () => {
   const role = 'test-APIGateway-SQS';
 
   it('may send to POC-Queue', async () => {
-    await expectDecisions(role, [['sqs:SendMessage', arn.queue]], 'Allowed');
+    await iam.expectDecisions(role, [['sqs:SendMessage', arn.queue]], 'Allowed');
   });
 
   it('may not send elsewhere, nor read or administer the queue', async () => {
-    await expectDecisions(role, [
+    await iam.expectDecisions(role, [
       ['sqs:SendMessage', arn.deadLetterQueue],
       ['sqs:SendMessage', elsewhere.queue],
       ['sqs:ReceiveMessage', arn.queue],

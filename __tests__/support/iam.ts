@@ -31,6 +31,9 @@ const AWS_MANAGED_POLICIES: Record<string, NamedPolicy['policy']> = {
 
 export type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
 
+/** One request to simulate: an action on a resource ARN. */
+export type Case = [action: string, resource: string];
+
 /**
  * Simulates requests made by the roles of a synthesized stack, with every policy
  * document taken from the synthesized JSON and its references resolved to fake ARNs.
@@ -115,6 +118,17 @@ export class StackIam {
       throw new Error(`Simulation of ${action} on ${resource} failed: ${JSON.stringify(response.errors)}`);
     }
     return response.overallResult as Decision;
+  }
+
+  /**
+   * Simulates every case for the role and expects the same decision for all; a failure
+   * lists each case with its decision, so one run shows every wrong one.
+   */
+  async expectDecisions(roleName: string, cases: Case[], expected: Decision): Promise<void> {
+    const decisions = await Promise.all(cases.map(([action, resource]) => this.decide(roleName, action, resource)));
+    expect(cases.map(([action, resource], i) => `${action} ${resource} -> ${decisions[i]}`)).toEqual(
+      cases.map(([action, resource]) => `${action} ${resource} -> ${expected}`),
+    );
   }
 
   private attachedPolicy(policyArn: string): NamedPolicy {

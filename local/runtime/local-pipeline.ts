@@ -23,7 +23,7 @@ import { functionSettings } from './function-settings';
 import type { Invocation } from './invocation';
 import { LocalFunction } from './local-function';
 import { NotificationInbox, type CapturedNotification } from './notification-inbox';
-import { LOCAL_ACCOUNT_ID, provisionStack, type ProvisionedResource, type ProvisionedStack } from './provision';
+import { LOCAL_ACCOUNT_ID, provisionStack, refersToNotRunResource, type ProvisionedResource, type ProvisionedStack } from './provision';
 import { startS3Notifications, type LambdaNotification } from './s3-notification-source';
 import { startSqsEventSource, type RunningEventSource } from './sqs-event-source';
 
@@ -77,8 +77,6 @@ export interface LocalPipeline {
   readonly clients: { readonly dynamodb: DynamoDBClient; readonly sqs: SQSClient; readonly sns: SNSClient; readonly s3: S3Client };
   readonly functions: ReadonlyMap<string, LocalFunction>;
   readonly notifications: NotificationInbox;
-  /** Functions invoked asynchronously (by S3), by function name: `whenIdle()` waits for their events. */
-  readonly asyncInvokers: ReadonlyMap<string, AsyncInvoker>;
   /** Where a new object invokes a function: what a person uploads to. */
   readonly s3Triggers: readonly S3Trigger[];
   /** The stack's outputs, resolved to local values. */
@@ -209,7 +207,6 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       clients,
       functions,
       notifications,
-      asyncInvokers,
       s3Triggers: bucketNotifications.map((notification) => ({
         bucket: notification.bucket,
         keyPrefix: notification.filterPrefix ?? '',
@@ -444,7 +441,7 @@ function resolveOutputs(stack: SynthesizedStack, resources: ProvisionedStack): R
   return Object.fromEntries(
     Object.entries(stack.json.output ?? {}).map(([name, output]) => {
       const value = String(output.value);
-      if (/aws_cognito_/.test(value)) return [name, NOT_AVAILABLE_LOCALLY];
+      if (refersToNotRunResource(value)) return [name, NOT_AVAILABLE_LOCALLY];
       return [name, resources.resolve(value)];
     }),
   );

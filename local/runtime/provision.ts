@@ -80,6 +80,11 @@ const NOT_PROVISIONED =
  * what refers to them (an output) is reported as not available locally.
  */
 const NOT_RUN_LOCALLY = /^aws_cognito_/;
+
+/** Whether a synthesized value refers to a resource that is not run locally. */
+export function refersToNotRunResource(value: string): boolean {
+  return /\$\{[^}]*\baws_cognito_/.test(value);
+}
 /** Stands in for the unique suffix Terraform appends to a bucket_prefix. */
 export const LOCAL_BUCKET_SUFFIX = 'local';
 

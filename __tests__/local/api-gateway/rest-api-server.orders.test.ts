@@ -242,21 +242,24 @@ describe('the orders API under load', () => {
     const sqs = new RecordingBackend();
     const api = await startRestApi({ stack, resolve, backends: { sqs: sqs.backend }, throttle });
     try {
+      const startedAt = Date.now();
       const answers = await Promise.all(Array.from({ length: 50 }, () => postJson(api.url, TASK_9_ORDER)));
-      return { answers, queued: sqs.requests.length };
+      return { answers, queued: sqs.requests.length, seconds: (Date.now() - startedAt) / 1000 };
     } finally {
       await api.stop();
     }
   };
 
   it('accepts the stage burst (20) of 50 concurrent requests and throttles the rest with 429', async () => {
-    const { answers, queued } = await burst(true);
+    const { answers, queued, seconds } = await burst(true);
 
     const accepted = answers.filter((a) => a.status === 200).length;
     const throttled = answers.filter((a) => a.status === 429);
-    // 20 tokens at once, plus whatever the 10/s rate refills while the 50 arrive.
+    // 20 tokens at once, plus what the 10/s rate refills while the 50 arrive: on a busy
+    // machine they take longer to arrive, so the bound follows the time they took.
     expect(accepted).toBeGreaterThanOrEqual(20);
-    expect(accepted).toBeLessThanOrEqual(22);
+    expect(accepted).toBeLessThanOrEqual(20 + Math.ceil(10 * seconds));
+    expect(throttled.length).toBeGreaterThan(0);
     expect(throttled).toHaveLength(50 - accepted);
     expect(throttled[0].json).toEqual({ message: 'Too Many Requests' });
     expect(throttled[0].headers.get('x-amzn-errortype')).toBe('TooManyRequestsException');

@@ -1,4 +1,4 @@
-import { provisionStack, ProvisionedStack, type ProvisionClients } from '../../../local/runtime/provision';
+import { provisionStack, ProvisionedStack, refersToNotRunResource, type ProvisionClients } from '../../../local/runtime/provision';
 import { SynthesizedStack } from '../../../local/synthesized-stack';
 
 const NO_CLIENTS = {} as ProvisionClients;
@@ -20,4 +20,14 @@ test('references resolve to local ARNs, and an unknown attribute names the file 
   expect(local.resolve('${aws_iam_role.role.arn}')).toBe('arn:aws:iam::000000000000:role/dev-role');
   expect(local.resolve('${aws_lambda_function.fn.arn}')).toBe('arn:aws:lambda:eu-west-1:000000000000:function:dev-fn');
   expect(() => local.resolve('${aws_sqs_queue.q.arn}')).toThrow(/cannot resolve \$\{aws_sqs_queue\.q\.arn\}: add it to local\/runtime\/provision\.ts/);
+});
+
+test('user pools are announced as not run locally, and what refers to them is recognised', async () => {
+  const stack = new SynthesizedStack({ resource: { aws_cognito_user_pool: { users: { name: 'dev-users' } } } });
+  const announced: unknown[] = [];
+  await provisionStack(stack, NO_CLIENTS, 'us-east-1', (resource) => announced.push(resource));
+  expect(announced).toEqual([{ type: 'user pool', name: 'dev-users', detail: 'sign-in is not part of the local flow', notRun: true }]);
+  expect(refersToNotRunResource('https://${aws_cognito_user_pool_domain.d.domain}.auth.us-east-1.amazoncognito.com')).toBe(true);
+  expect(refersToNotRunResource('${substr(sha1(aws_cognito_user_pool.users.id), 0, 10)}')).toBe(true);
+  expect(refersToNotRunResource('${aws_sns_topic.t.arn}')).toBe(false);
 });

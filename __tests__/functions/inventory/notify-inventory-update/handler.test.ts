@@ -14,14 +14,8 @@ import {
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import {
-  CreateQueueCommand,
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -33,6 +27,8 @@ import { startWireRecorder, type WireRecorder } from '../../../support/aws-wire-
 import { captureLogs, type CapturedLogs } from '../../support/captured-logs';
 import { lambdaContext } from '../../support/lambda-events';
 import { LOCAL_CLIENT_CONFIG, useLocalAwsEnvironment } from '../../support/local-aws-env';
+import { SEED_INVENTORY_ITEMS } from '../../support/seed-inventory';
+import { receiveEnvelopes, subscribeNewQueue, type SnsEnvelope } from '../../support/sns-subscriber';
 import { expectStartRefusedWithout } from '../../support/start-refusal';
 
 // Imported only once the environment points at the emulators: the handler reads it at module scope.
@@ -44,19 +40,6 @@ const LOW_STOCK_THRESHOLD = 5;
 
 /** Publishing the notification about a product of this name finds SNS unreachable. */
 const UNREACHABLE_PRODUCT = 'product-behind-a-broken-network';
-
-/** The seed's inventory.json. */
-const INVENTORY_FILE = [
-  { productId: 'P1001', name: 'Laptop', quantity: 20, price: 1200 },
-  { productId: 'P1002', name: 'Mouse', quantity: 100, price: 20 },
-] as const;
-
-/** The envelope SNS wraps around a message it delivers to an SQS subscriber. */
-interface SnsEnvelope {
-  readonly Type: string;
-  readonly Subject: string | null;
-  readonly Message: string;
-}
 
 let dynamoDbLocal: RunningEmulator;
 let fauxqs: RunningEmulator;
@@ -87,12 +70,11 @@ beforeAll(async () => {
   // The SQS client needs the explicit endpoint: fauxqs's queue URLs name a host that does not resolve.
   sqs = new SQSClient({ ...LOCAL_CLIENT_CONFIG, endpoint: fauxqs.endpoint });
   const sns = new SNSClient({ ...LOCAL_CLIENT_CONFIG, endpoint: fauxqs.endpoint });
-  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'inventory-alerts' }));
-  ({ QueueUrl: subscriberQueueUrl = '' } = await sqs.send(new CreateQueueCommand({ QueueName: 'inventory-emails' })));
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: subscriberQueueUrl, AttributeNames: ['QueueArn'] }),
+  const { topicArn, queueUrl } = await subscribeNewQueue(
+    { sns, sqs },
+    { topicName: 'inventory-alerts', queueName: 'inventory-emails' },
   );
-  await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: Attributes?.QueueArn }));
+  subscriberQueueUrl = queueUrl;
   sns.destroy();
 
   recorder = await startWireRecorder(fauxqs.endpoint, {
@@ -100,7 +82,7 @@ beforeAll(async () => {
   });
   useLocalAwsEnvironment({
     AWS_ENDPOINT_URL_SNS: recorder.endpoint,
-    TOPIC_ARN: TopicArn as string,
+    TOPIC_ARN: topicArn,
     LOW_STOCK_THRESHOLD: String(LOW_STOCK_THRESHOLD),
   });
   ({ handler } = (await import(HANDLER_MODULE)) as HandlerModule);
@@ -159,19 +141,8 @@ async function eventThrough(isLast: (record: DynamoDBRecord) => boolean, timeout
 }
 
 /** Everything SNS delivered to the subscribed queue, removed from it once read. */
-async function receiveEmails(waitSeconds: number): Promise<SnsEnvelope[]> {
-  const { Messages = [] } = await sqs.send(
-    new ReceiveMessageCommand({ QueueUrl: subscriberQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds }),
-  );
-  if (Messages.length > 0) {
-    await sqs.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: subscriberQueueUrl,
-        Entries: Messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
-      }),
-    );
-  }
-  return Messages.map((message) => JSON.parse(message.Body ?? '') as SnsEnvelope);
+function receiveEmails(waitSeconds: number): Promise<SnsEnvelope[]> {
+  return receiveEnvelopes(sqs, subscriberQueueUrl, waitSeconds);
 }
 
 /** Waits for `count` emails (a receive may return fewer than are queued), then checks no other follows. */
@@ -187,7 +158,7 @@ const sequenceNumberOf = (record: DynamoDBRecord | undefined) => record?.dynamod
 
 describe("the seed's inventory file: uploaded, uploaded again, then sold down", () => {
   it("announces each new product with the seed's subject and message", async () => {
-    await putItems(INVENTORY_FILE);
+    await putItems(SEED_INVENTORY_ITEMS);
     const event = await stream.nextEvent(2);
     expect(event.Records.map((record) => record.eventName)).toEqual(['INSERT', 'INSERT']);
 
@@ -215,7 +186,7 @@ describe("the seed's inventory file: uploaded, uploaded again, then sold down", 
 
   it('announces nothing when the same file is uploaded again, nor for a price change', async () => {
     const publishesBefore = recorder.calls.length;
-    await putItems(INVENTORY_FILE);
+    await putItems(SEED_INVENTORY_ITEMS);
     // DynamoDB skips stream records for writes that change nothing; whether DynamoDB Local
     // does too or sends MODIFY records, this price change comes after them in the stream.
     await setAttribute('P1002', 'price', { N: '25' });

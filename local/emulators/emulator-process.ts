@@ -1,6 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { accessSync, constants } from 'node:fs';
 import { createServer } from 'node:net';
+import { delimiter, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A local stand-in for an AWS service, running until `stop()` is awaited. */
@@ -146,4 +148,22 @@ export class EmulatorProcess {
     if (this.child.signalCode !== null) return `was killed by ${this.child.signalCode}`;
     return undefined;
   }
+}
+
+/**
+ * Looks an executable up the way spawn() will, but before spawning: a missing one then
+ * gets a message that says what to install rather than a bare ENOENT.
+ */
+export function findExecutable(name: string, directories: readonly string[] = (process.env.PATH ?? '').split(delimiter)): string | undefined {
+  for (const directory of directories) {
+    if (directory === '') continue;
+    const candidate = join(directory, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // Not in this directory.
+    }
+  }
+  return undefined;
 }

@@ -92,7 +92,8 @@ export async function startMariaDb(options: MariaDbOptions = {}): Promise<Runnin
       const admin = await createConnection({ socketPath, user: 'root' });
       try {
         await admin.query(`CREATE USER IF NOT EXISTS ?@'%' IDENTIFIED BY ?`, [LOCAL_USER.username, LOCAL_USER.password]);
-        await admin.query(`GRANT ALL PRIVILEGES ON *.* TO ?@'%'`, [LOCAL_USER.username]);
+        // Like an RDS master user: it may create the users and grants an application needs.
+        await admin.query(`GRANT ALL PRIVILEGES ON *.* TO ?@'%' WITH GRANT OPTION`, [LOCAL_USER.username]);
       } finally {
         await admin.end();
       }

@@ -3,10 +3,10 @@
  * applied as a deploy applies it, then read as the data function reads it.
  */
 import { createConnection, type Connection } from 'mysql2/promise';
-import { applyMigrations } from '../../../functions/report/migrate-database/migrations';
-import { fetchSupplierData } from '../../../functions/report/fetch-supplier-data/supplier-data';
-import { readMigrations } from '../../../local/database/sql-migrations';
-import { startMariaDb, type RunningMariaDb } from '../../../local/emulators/mariadb';
+import { applyMigrations } from '../../../../functions/report/migrate-database/migrations';
+import { fetchSupplierData } from '../../../../functions/report/fetch-supplier-data/supplier-data';
+import { readMigrations } from '../../../../local/database/sql-migrations';
+import { startMariaDb, type RunningMariaDb } from '../../../../local/emulators/mariadb';
 
 let mariadb: RunningMariaDb;
 let connection: Connection;

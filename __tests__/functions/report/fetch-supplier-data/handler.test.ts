@@ -1,0 +1,70 @@
+/**
+ * The data function as deployed: its login read from Secrets Manager (the local one), its
+ * data from a real MariaDB holding the repo's SQL, a rotated password picked up.
+ */
+import { createConnection, type Connection } from 'mysql2/promise';
+import { applyMigrations } from '../../../../functions/report/migrate-database/migrations';
+import { readMigrations } from '../../../../local/database/sql-migrations';
+import { startMariaDb, type RunningMariaDb } from '../../../../local/emulators/mariadb';
+import { startSecretsManager, type RunningSecretsManager } from '../../../../local/emulators/secrets-manager';
+import { lambdaContext } from '../../support/lambda-events';
+import { useLocalAwsEnvironment } from '../../support/local-aws-env';
+import { expectStartRefusedWithout } from '../../support/start-refusal';
+
+const HANDLER_MODULE = '../../../../functions/report/fetch-supplier-data/handler';
+type HandlerModule = typeof import('../../../../functions/report/fetch-supplier-data/handler');
+
+let mariadb: RunningMariaDb;
+let secrets: RunningSecretsManager;
+let admin: Connection;
+let handler: HandlerModule['handler'];
+const context = lambdaContext('dev-FetchSupplierData');
+const SECRET_NAME = 'report-database-login';
+
+beforeAll(async () => {
+  [mariadb, secrets] = await Promise.all([startMariaDb(), startSecretsManager()]);
+  const { host, port, username, password } = mariadb.credentials;
+  admin = await createConnection({ host, port, user: username, password, multipleStatements: true });
+  await applyMigrations(admin, 'COFFEE', readMigrations());
+  await admin.query("CREATE USER 'reporter'@'%' IDENTIFIED BY 'first-password'");
+  await admin.query("GRANT SELECT ON COFFEE.* TO 'reporter'@'%'");
+  const secretArn = secrets.putSecret(SECRET_NAME, JSON.stringify({ username: 'reporter', password: 'first-password' }));
+  useLocalAwsEnvironment({
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+    DB_HOST: host,
+    DB_PORT: String(port),
+    DB_NAME: 'COFFEE',
+    DB_SECRET_ARN: secretArn,
+  });
+  ({ handler } = (await import(HANDLER_MODULE)) as HandlerModule);
+}, 60_000);
+
+afterAll(async () => {
+  await admin?.end();
+  await Promise.all([mariadb?.stop(), secrets?.stop()]);
+});
+
+test('reads every supplier with a login from the secret, as a least-privileged user', async () => {
+  const data = await handler({}, context);
+  expect(data.suppliers.map((supplier) => supplier.name)).toEqual(['Café do Vale', 'Highland Roasters', 'Pacific Bean Co.']);
+});
+
+test('a rotated password is picked up: refused once, the secret is read again', async () => {
+  await handler({}, context); // the login is now cached
+  await admin.query("ALTER USER 'reporter'@'%' IDENTIFIED BY 'second-password'");
+  secrets.putSecret(SECRET_NAME, JSON.stringify({ username: 'reporter', password: 'second-password' }));
+  const data = await handler({}, context);
+  expect(data.suppliers).toHaveLength(3);
+});
+
+test('a secret that holds no login fails with a message saying what it must hold', async () => {
+  await admin.query("ALTER USER 'reporter'@'%' IDENTIFIED BY 'third-password'");
+  secrets.putSecret(SECRET_NAME, 'not json');
+  await expect(handler({}, context)).rejects.toThrow(/must be a JSON object with string "username" and "password"/);
+  secrets.putSecret(SECRET_NAME, JSON.stringify({ username: 'reporter', password: 'third-password' }));
+  await expect(handler({}, context)).resolves.toMatchObject({ suppliers: expect.any(Array) });
+});
+
+test.each(['DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_SECRET_ARN'])('the cold start refuses a missing %s', async (variable) => {
+  await expectStartRefusedWithout(require.resolve(HANDLER_MODULE), variable);
+});

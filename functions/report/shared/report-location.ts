@@ -9,7 +9,8 @@ export const REPORT_PREFIX = 'reports/';
 const EXECUTION_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 
 export function reportKeyFor(executionName: string): string {
-  if (!EXECUTION_NAME.test(executionName)) {
+  // The type is checked too: a missing name would otherwise pass as the text "undefined".
+  if (typeof executionName !== 'string' || !EXECUTION_NAME.test(executionName)) {
     throw new Error(`Execution name ${JSON.stringify(executionName)} is not 1-80 letters, digits, '-' or '_'`);
   }
   return `${REPORT_PREFIX}${executionName}.html`;

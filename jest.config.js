@@ -3,8 +3,12 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
+  moduleFileExtensions: ['ts', 'js', 'json', 'sql'],
   // Type checking is `npm run typecheck`; ts-jest only transpiles, which keeps the suite fast.
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: { module: 'commonjs', moduleResolution: 'node10', isolatedModules: true } }] },
+  transform: {
+    '^.+\\.sql$': '<rootDir>/__tests__/support/sql-text-transform.js',
+    '^.+\\.ts$': ['ts-jest', { tsconfig: { module: 'commonjs', moduleResolution: 'node10', isolatedModules: true } }],
+  },
   setupFilesAfterEnv: ['<rootDir>/setup.js'],
   testTimeout: 60000,
   // Jest's default on 2 cores is one worker; most suites spend their time waiting on

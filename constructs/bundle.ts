@@ -14,6 +14,8 @@ const FUNCTION_BUILD_OPTIONS = {
   minify: true,
   keepNames: true,
   legalComments: 'none',
+  // Migrations ship inside the function as text (see functions/sql-files.d.ts).
+  loader: { '.sql': 'text' },
   logLevel: 'error',
 };
 

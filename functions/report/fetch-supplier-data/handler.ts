@@ -3,7 +3,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { createConnection, type Connection } from 'mysql2/promise';
 import { requireEnv, requireIntegerEnv } from '../../shared/require-env';
-import { DatabaseSecret } from './database-secret';
+import { DatabaseSecret } from '../shared/database-secret';
 import { fetchSupplierData, type SupplierData } from './supplier-data';
 
 // Module scope: read and built once per container, reused by every invocation.

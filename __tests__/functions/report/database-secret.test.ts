@@ -1,5 +1,5 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DatabaseSecret } from '../../../../functions/report/fetch-supplier-data/database-secret';
+import { DatabaseSecret } from '../../../functions/report/shared/database-secret';
 
 function stubClient(values: string[]): SecretsManagerClient & { calls: number } {
   const client = {

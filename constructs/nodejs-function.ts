@@ -3,6 +3,7 @@ import { AssetType, TerraformAsset } from 'cdktf';
 import { DataArchiveFile } from '@cdktf/provider-archive/lib/data-archive-file';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { arnPart } from './arn';
 import { bundleFunction } from './bundle';
 import { ServiceRole } from './iam/service-role';
 
@@ -24,6 +25,13 @@ export interface NodejsFunctionProps {
   readonly memorySize?: number;
   /** @default 30 */
   readonly logRetentionDays?: number;
+  /** Runs the function in these private subnets with these security groups. @default outside any VPC */
+  readonly vpc?: FunctionVpcPlacement;
+}
+
+export interface FunctionVpcPlacement {
+  readonly subnetIds: string[];
+  readonly securityGroupIds: string[];
 }
 
 export const DEFAULT_FUNCTION_TIMEOUT_SECONDS = 10;
@@ -83,6 +91,8 @@ export class NodejsFunction extends Construct {
       },
     ]);
 
+    const networkInterfaces = props.vpc && this.allowNetworkInterfaces(props.vpc);
+
     this.function = new LambdaFunction(this, 'function', {
       functionName: props.functionName,
       description: props.description,
@@ -99,9 +109,40 @@ export class NodejsFunction extends Construct {
       },
       tracingConfig: { mode: 'Active' },
       loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name },
-      // The first invocation must find its log group and permissions in place.
-      dependsOn: [this.logGroup, observability],
+      vpcConfig: props.vpc,
+      // The first invocation must find its log group and permissions in place; Lambda
+      // creates a VPC function's network interfaces with its role while creating it.
+      dependsOn: [this.logGroup, observability, ...(networkInterfaces ? [networkInterfaces] : [])],
     });
+  }
+
+  /**
+   * What Lambda needs of the role to attach the function to its subnets (the scope of
+   * AWSLambdaVPCAccessExecutionRole, narrowed to these subnets and security groups).
+   */
+  private allowNetworkInterfaces(vpc: FunctionVpcPlacement) {
+    const region = arnPart(this.logGroup.arn, 'region');
+    const account = arnPart(this.logGroup.arn, 'account');
+    const ec2 = (resource: string) => `arn:${arnPart(this.logGroup.arn, 'partition')}:ec2:${region}:${account}:${resource}`;
+    return this.role.addInlinePolicy('vpc-access', 'attach-to-vpc', [
+      {
+        Sid: 'ManageOwnNetworkInterfaces',
+        Effect: 'Allow',
+        Action: ['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+        Resource: [
+          ec2('network-interface/*'),
+          ...vpc.subnetIds.map((id) => ec2(`subnet/${id}`)),
+          ...vpc.securityGroupIds.map((id) => ec2(`security-group/${id}`)),
+        ],
+      },
+      {
+        Sid: 'DescribeNetworkInterfaces',
+        Effect: 'Allow',
+        Action: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups'],
+        // EC2's Describe actions support no resource-level permissions: "*" is the only valid resource.
+        Resource: '*',
+      },
+    ]);
   }
 
   get functionArn(): string {

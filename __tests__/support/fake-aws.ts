@@ -38,6 +38,9 @@ export function fakeAwsAttributes(region: string): AttributeResolver {
         return arn('lambda', `function:${resourceName}`);
       case 'aws_lambda_function.function_name':
         return resourceName;
+      case 'aws_sfn_state_machine.arn':
+      case 'aws_sfn_state_machine.id':
+        return arn('states', `stateMachine:${resourceName}`);
       case 'aws_s3_bucket.arn':
         return `arn:aws:s3:::${bucketName(config)}`;
       case 'aws_s3_bucket.id':

@@ -1,4 +1,5 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { databaseSettingsFromEnv } from '../../../functions/report/shared/database-connection';
 import { DatabaseSecret } from '../../../functions/report/shared/database-secret';
 
 function stubClient(values: string[]): SecretsManagerClient & { calls: number } {
@@ -43,4 +44,17 @@ test.each([
   const secret = new DatabaseSecret(stubClient([value]), 'arn:aws:secretsmanager:us-east-1:1:secret:db-AbCdEf');
   await expect(secret.login()).rejects.toThrow(message);
   await expect(secret.login()).rejects.toThrow(/arn:aws:secretsmanager:us-east-1:1:secret:db-AbCdEf/);
+});
+
+describe('databaseSettingsFromEnv', () => {
+  const env = { DB_HOST: 'db.example', DB_PORT: '3306', DB_NAME: 'COFFEE' };
+
+  it('requires TLS unless told otherwise', () => {
+    expect(databaseSettingsFromEnv(env)).toEqual({ host: 'db.example', port: 3306, database: 'COFFEE', tls: 'required' });
+    expect(databaseSettingsFromEnv({ ...env, DB_TLS: 'disabled' }).tls).toBe('disabled');
+  });
+
+  it('refuses a TLS setting it does not know, naming the variable', () => {
+    expect(() => databaseSettingsFromEnv({ ...env, DB_TLS: 'off' })).toThrow(/DB_TLS="off" must be "required" or "disabled"/);
+  });
 });

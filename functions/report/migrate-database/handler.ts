@@ -1,17 +1,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
-import { createConnection } from 'mysql2/promise';
-import { DatabaseSecret } from '../shared/database-secret';
-import { requireEnv, requireIntegerEnv } from '../../shared/require-env';
+import { requireEnv } from '../../shared/require-env';
+import { DatabaseConnector, databaseSettingsFromEnv } from '../shared/database-connection';
 import { COFFEE_MIGRATIONS } from './coffee-migrations';
 import { applyMigrations, type MigrationResult } from './migrations';
 
-const host = requireEnv('DB_HOST');
-const port = requireIntegerEnv('DB_PORT', 1);
-const database = requireEnv('DB_NAME');
+const settings = databaseSettingsFromEnv();
 const logger = new Logger();
-const secret = new DatabaseSecret(new SecretsManagerClient({}), requireEnv('DB_SECRET_ARN'));
+const database = new DatabaseConnector(settings, requireEnv('DB_SECRET_ARN'), logger);
 
 /**
  * Applies the repo's SQL to the database, once per file: invoked on every deploy (by
@@ -20,11 +16,10 @@ const secret = new DatabaseSecret(new SecretsManagerClient({}), requireEnv('DB_S
  */
 export async function handler(_event: unknown, context: Context): Promise<MigrationResult> {
   logger.addContext(context);
-  const { username, password } = await secret.login();
-  const connection = await createConnection({ host, port, user: username, password, multipleStatements: true, connectTimeout: 10_000 });
+  const connection = await database.connect({ multipleStatements: true, selectDatabase: false });
   try {
-    const result = await applyMigrations(connection, database, COFFEE_MIGRATIONS);
-    logger.info('Database migrated', { database, applied: result.applied, alreadyApplied: result.alreadyApplied.length });
+    const result = await applyMigrations(connection, settings.database, COFFEE_MIGRATIONS);
+    logger.info('Database migrated', { database: settings.database, applied: result.applied, alreadyApplied: result.alreadyApplied.length });
     return result;
   } finally {
     await connection.end();

@@ -34,6 +34,8 @@ beforeAll(async () => {
     DB_HOST: host,
     DB_PORT: String(port),
     DB_NAME: 'COFFEE',
+    // The local MariaDB has no certificate; in AWS the stack leaves DB_TLS at its default, required.
+    DB_TLS: 'disabled',
     DB_SECRET_ARN: secretArn,
   });
   ({ handler } = (await import(HANDLER_MODULE)) as HandlerModule);
@@ -67,4 +69,17 @@ test('a secret that holds no login fails with a message saying what it must hold
 
 test.each(['DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_SECRET_ARN'])('the cold start refuses a missing %s', async (variable) => {
   await expectStartRefusedWithout(require.resolve(HANDLER_MODULE), variable);
+});
+
+test('by default the connection must use TLS: a database without it is refused', async () => {
+  const saved = process.env.DB_TLS;
+  delete process.env.DB_TLS;
+  try {
+    await jest.isolateModulesAsync(async () => {
+      const { handler: requiringTls } = (await import(HANDLER_MODULE)) as HandlerModule;
+      await expect(requiringTls({}, context)).rejects.toThrow(/secure connection|SSL|TLS/i);
+    });
+  } finally {
+    process.env.DB_TLS = saved;
+  }
 });

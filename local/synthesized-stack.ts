@@ -20,7 +20,8 @@ export interface StackJson {
 export type AttributeResolver = (type: string, name: string, attribute: string, config: ResourceConfig) => string;
 
 const REFERENCE = /\$\{([^{}]+)\}/g;
-const RESOURCE_ATTRIBUTE = /^(aws_[a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z0-9_]+)$/;
+// The attribute may reach into a nested block: `master_user_secret[0].secret_arn`.
+const RESOURCE_ATTRIBUTE = /^(aws_[a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z0-9_]+(?:\[\d+\]\.[a-z0-9_]+)*)$/;
 // The one function the stacks use on references: an ARN part (see constructs/arn.ts).
 const ARN_ELEMENT = /^element\(split\(":", (.+)\), (\d)\)$/;
 

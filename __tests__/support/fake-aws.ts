@@ -41,6 +41,16 @@ export function fakeAwsAttributes(region: string): AttributeResolver {
       case 'aws_sfn_state_machine.arn':
       case 'aws_sfn_state_machine.id':
         return arn('states', `stateMachine:${resourceName}`);
+      case 'aws_rds_cluster.master_user_secret[0].secret_arn':
+        return arn('secretsmanager', `secret:rds!cluster-${String(config.cluster_identifier)}-AbCdEf`);
+      case 'aws_rds_cluster.endpoint':
+        return `${String(config.cluster_identifier)}.cluster-c0ffee.${region}.rds.amazonaws.com`;
+      case 'aws_vpc.id':
+        return 'vpc-0a1b2c3d';
+      case 'aws_subnet.id':
+        return `subnet-${name.replace(/[^a-z0-9]/gi, '').slice(-8).toLowerCase()}`;
+      case 'aws_security_group.id':
+        return `sg-${name.replace(/[^a-z0-9]/gi, '').slice(-8).toLowerCase()}`;
       case 'aws_s3_bucket.arn':
         return `arn:aws:s3:::${bucketName(config)}`;
       case 'aws_s3_bucket.id':

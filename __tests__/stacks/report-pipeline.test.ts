@@ -1,0 +1,116 @@
+import { ReportPipelineStack } from '../../stacks/report-pipeline';
+import { StackIam } from '../support/iam';
+import { synthStack, TEST_CONFIG } from '../support/synth';
+
+/**
+ * The report pipeline as synthesized so far (the API in front of it comes next): its
+ * wiring, and least privilege simulated for every role.
+ */
+const { stack } = synthStack(ReportPipelineStack, 'report-pipeline');
+const iam = new StackIam(stack, TEST_CONFIG.region);
+const only = <T>(record: Record<string, T>): [string, T] => {
+  const entries = Object.entries(record);
+  expect(entries).toHaveLength(1);
+  return entries[0];
+};
+const functionNamed = (functionName: string) =>
+  stack.resource('aws_lambda_function', stack.findName('aws_lambda_function', 'function_name', functionName));
+const variablesOf = (functionName: string) => (functionNamed(functionName).environment as { variables: Record<string, string> }).variables;
+
+const [bucketKey] = only(stack.resources('aws_s3_bucket'));
+const bucketArn = iam.resolve(`\${aws_s3_bucket.${bucketKey}.arn}`);
+const [clusterKey] = only(stack.resources('aws_rds_cluster'));
+const secretArn = iam.resolve(`\${aws_rds_cluster.${clusterKey}.master_user_secret[0].secret_arn}`);
+const topicArn = iam.arnOf('aws_sns_topic', 'test-EmailReport');
+const lambdaArn = (name: string) => iam.arnOf('aws_lambda_function', name, 'arn', 'function_name');
+
+describe('report-pipeline: wiring', () => {
+  it('gives the database functions the database and its secret, inside the VPC', () => {
+    for (const functionName of ['test-FetchSupplierData', 'test-MigrateReportDatabase']) {
+      const variables = variablesOf(functionName);
+      expect(Object.keys(variables).sort()).toEqual(['DB_HOST', 'DB_NAME', 'DB_PORT', 'DB_SECRET_ARN', 'POWERTOOLS_SERVICE_NAME']);
+      expect(variables.DB_NAME).toBe('COFFEE');
+      expect(iam.resolve(variables.DB_SECRET_ARN)).toBe(secretArn);
+      expect((functionNamed(functionName).vpc_config as { subnet_ids: string[] }).subnet_ids).toHaveLength(2);
+    }
+  });
+
+  it('applies the SQL on deploy once the database has an instance, again whenever the function changes', () => {
+    const [, invocation] = only(stack.resources('aws_lambda_invocation'));
+    const migrate = stack.findName('aws_lambda_function', 'function_name', 'test-MigrateReportDatabase');
+    expect(invocation.triggers).toEqual({ code: `\${aws_lambda_function.${migrate}.source_code_hash}` });
+    expect(invocation.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_rds_cluster_instance\./)]));
+  });
+
+  it('keeps reports private and deletes them after a week', () => {
+    const [, lifecycle] = only(stack.resources('aws_s3_bucket_lifecycle_configuration'));
+    expect(lifecycle.rule).toEqual(
+      expect.arrayContaining([expect.objectContaining({ filter: [{ prefix: 'reports/' }], expiration: [{ days: 7 }] })]),
+    );
+    only(stack.resources('aws_s3_bucket_public_access_block'));
+  });
+
+  it('runs the workflow as a STANDARD state machine over the three step functions and the topic', () => {
+    const [, machine] = only(stack.resources('aws_sfn_state_machine'));
+    expect(machine.type).toBe('STANDARD');
+    const definition = JSON.parse(iam.resolve(String(machine.definition))) as { States: Record<string, { Parameters?: { FunctionName?: string; TopicArn?: string } }> };
+    const named = JSON.stringify(definition);
+    for (const functionName of ['test-FetchSupplierData', 'test-RenderReport', 'test-PresignReportUrl']) expect(named).toContain(lambdaArn(functionName));
+    expect(named).toContain(topicArn);
+  });
+
+  it('links expire within the hour and the step functions stop before the workflow gives up on them', () => {
+    expect(variablesOf('test-PresignReportUrl').LINK_EXPIRY_SECONDS).toBe('3600');
+    for (const functionName of ['test-FetchSupplierData', 'test-RenderReport', 'test-PresignReportUrl']) {
+      expect(Number(functionNamed(functionName).timeout)).toBeLessThan(120);
+    }
+  });
+});
+
+describe('report-pipeline: least privilege', () => {
+  const reportObject = `${bucketArn}/reports/abc.html`;
+
+  it('the data functions may read the database login and nothing of the reports', async () => {
+    for (const role of ['test-FetchSupplierData-role', 'test-MigrateReportDatabase-role']) {
+      await iam.expectDecisions(role, [['secretsmanager:GetSecretValue', secretArn]], 'Allowed');
+      await iam.expectDecisions(role, [
+        ['secretsmanager:GetSecretValue', secretArn.replace('test-coffee', 'prod-coffee')],
+        ['secretsmanager:PutSecretValue', secretArn],
+        ['s3:GetObject', reportObject],
+        ['sns:Publish', topicArn],
+      ], 'ImplicitlyDenied');
+    }
+  });
+
+  it('RenderReport may write reports only; PresignReportUrl may read them only', async () => {
+    await iam.expectDecisions('test-RenderReport-role', [['s3:PutObject', reportObject]], 'Allowed');
+    await iam.expectDecisions('test-RenderReport-role', [
+      ['s3:GetObject', reportObject],
+      ['s3:PutObject', `${bucketArn}/elsewhere.html`],
+      ['s3:DeleteObject', reportObject],
+      ['secretsmanager:GetSecretValue', secretArn],
+    ], 'ImplicitlyDenied');
+    await iam.expectDecisions('test-PresignReportUrl-role', [['s3:GetObject', reportObject]], 'Allowed');
+    await iam.expectDecisions('test-PresignReportUrl-role', [
+      ['s3:PutObject', reportObject],
+      ['s3:GetObject', `${bucketArn}/elsewhere.html`],
+      ['s3:ListBucket', bucketArn],
+    ], 'ImplicitlyDenied');
+  });
+
+  it('the state machine may invoke its three step functions and publish to EmailReport only', async () => {
+    const role = 'test-CreateReport-state-machine';
+    await iam.expectDecisions(role, [
+      ['lambda:InvokeFunction', lambdaArn('test-FetchSupplierData')],
+      ['lambda:InvokeFunction', lambdaArn('test-RenderReport')],
+      ['lambda:InvokeFunction', lambdaArn('test-PresignReportUrl')],
+      ['sns:Publish', topicArn],
+    ], 'Allowed');
+    await iam.expectDecisions(role, [
+      ['lambda:InvokeFunction', lambdaArn('test-MigrateReportDatabase')],
+      ['sns:Publish', topicArn.replace('test-EmailReport', 'test-other')],
+      ['secretsmanager:GetSecretValue', secretArn],
+      ['s3:GetObject', reportObject],
+    ], 'ImplicitlyDenied');
+  });
+});

@@ -1,0 +1,154 @@
+import { Construct } from 'constructs';
+import { TerraformOutput } from 'cdktf';
+import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
+import { PipelineConfig } from '../config';
+import { AuroraMysqlServerless } from '../constructs/aurora-mysql-serverless';
+import { NodejsFunction } from '../constructs/nodejs-function';
+import { PrivateNetwork } from '../constructs/private-network';
+import { SecureBucket } from '../constructs/secure-bucket';
+import { SecureTopic } from '../constructs/secure-topic';
+import { StateMachine } from '../constructs/state-machine';
+import { REPORT_PREFIX } from '../functions/report/shared/report-location';
+import { PipelineStack } from './pipeline-stack';
+import { LAMBDA_TASK_TIMEOUT_SECONDS, reportWorkflowDefinition } from './report-workflow';
+
+/** The lab's database. */
+export const REPORT_DATABASE_NAME = 'COFFEE';
+/** Old reports are deleted after this many days; their links expired long before. */
+export const REPORT_RETENTION_DAYS = 7;
+/** How long an emailed link works: well within the signing role's credentials' life. */
+export const REPORT_LINK_EXPIRY_SECONDS = 3600;
+/** Functions that reach the database wait for a paused Aurora Serverless to resume. */
+const DATABASE_FUNCTION_TIMEOUT_SECONDS = 60;
+
+/**
+ * Seed 004: a person asks for a report; a state machine reads the suppliers and their
+ * beans from Aurora MySQL, renders an HTML report into S3 and, once it exists, emails a
+ * short-lived link to it through SNS EmailReport.
+ */
+export class ReportPipelineStack extends PipelineStack {
+  /** The workflow, for the API that starts it. */
+  readonly stateMachine: StateMachine;
+
+  constructor(scope: Construct, id: string, config: PipelineConfig) {
+    super(scope, id, config);
+    const name = (labName: string) => this.resourceName(labName);
+
+    // Step 5 (SNS): the topic the link goes to. Owner-only, unlike the lab's "Everyone".
+    const topic = new SecureTopic(this, 'email-report-topic', {
+      topicName: name('EmailReport'),
+      emailSubscription: config.notificationEmail,
+    });
+
+    const reports = new SecureBucket(this, 'report-bucket', {
+      ...(config.bucketSuffix ? { bucketName: name(`coffee-reports-${config.bucketSuffix}`) } : { bucketPrefix: name('coffee-reports-') }),
+      // A report is made again on request; old versions would only hold stale data.
+      versioned: false,
+      expire: [{ prefix: REPORT_PREFIX, days: REPORT_RETENTION_DAYS }],
+    });
+
+    // The database, in private subnets with no route out: functions reach Secrets
+    // Manager through an interface endpoint, and nothing reaches the database but them.
+    const network = new PrivateNetwork(this, 'network', { name: name('report'), region: config.region });
+    const database = new AuroraMysqlServerless(this, 'database', {
+      name: name('coffee'),
+      network,
+      databaseName: REPORT_DATABASE_NAME,
+    });
+    const databaseClients = network.securityGroup('database-clients', 'Functions that read the COFFEE database');
+    database.allowConnectionsFrom(databaseClients.id);
+    network.allowEndpointAccessFrom(databaseClients.id);
+    const databaseFunction = (id: string, functionName: string, entry: string, description: string) => {
+      const fn = new NodejsFunction(this, id, {
+        functionName,
+        roleName: `${functionName}-role`,
+        description,
+        entry,
+        timeoutSeconds: DATABASE_FUNCTION_TIMEOUT_SECONDS,
+        environment: {
+          DB_HOST: database.endpoint,
+          DB_PORT: String(database.port),
+          DB_NAME: REPORT_DATABASE_NAME,
+          DB_SECRET_ARN: database.masterUserSecretArn,
+        },
+        vpc: { subnetIds: network.subnetIds, securityGroupIds: [databaseClients.id] },
+      });
+      fn.role.addInlinePolicy('read-database-secret', 'read-database-secret', [
+        { Sid: 'ReadDatabaseLogin', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [database.masterUserSecretArn] },
+      ]);
+      return fn;
+    };
+
+    // The schema and sample data from sql/coffee/, bundled into the function: applied on
+    // every deploy that changes the function's code, which includes every SQL change.
+    const migrate = databaseFunction(
+      'migrate-database',
+      name('MigrateReportDatabase'),
+      'functions/report/migrate-database/handler.ts',
+      'Applies sql/coffee/ to the COFFEE database, each file once',
+    );
+    new LambdaInvocation(this, 'apply-migrations', {
+      functionName: migrate.function.functionName,
+      input: JSON.stringify({}),
+      triggers: { code: migrate.function.sourceCodeHash },
+      // The function can connect only once the database has an instance to answer.
+      dependsOn: [database.instance, migrate.function],
+    });
+
+    // Step 2: the data step.
+    const fetchData = databaseFunction(
+      'fetch-supplier-data',
+      name('FetchSupplierData'),
+      'functions/report/fetch-supplier-data/handler.ts',
+      'Reads every supplier and its beans from the COFFEE database',
+    );
+
+    // Step 3: the report and its link, in parallel.
+    const render = new NodejsFunction(this, 'render-report', {
+      functionName: name('RenderReport'),
+      roleName: name('RenderReport-role'),
+      description: 'Renders the supplier report as HTML into the report bucket',
+      entry: 'functions/report/render-report/handler.ts',
+      environment: { REPORT_BUCKET: reports.name },
+    });
+    render.role.addInlinePolicy('write-reports', 'write-reports', [
+      { Sid: 'WriteReports', Effect: 'Allow', Action: ['s3:PutObject'], Resource: [reports.objectsArn(`${REPORT_PREFIX}*`)] },
+    ]);
+    const presign = new NodejsFunction(this, 'presign-report-url', {
+      functionName: name('PresignReportUrl'),
+      roleName: name('PresignReportUrl-role'),
+      description: 'Makes a presigned link to the report that expires within the hour',
+      entry: 'functions/report/presign-report-url/handler.ts',
+      environment: { REPORT_BUCKET: reports.name, LINK_EXPIRY_SECONDS: String(REPORT_LINK_EXPIRY_SECONDS) },
+    });
+    // A presigned URL acts with the signer's permissions: this is what opening the link needs.
+    presign.role.addInlinePolicy('read-reports', 'read-reports', [
+      { Sid: 'ReadReports', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [reports.objectsArn(`${REPORT_PREFIX}*`)] },
+    ]);
+
+    for (const fn of [fetchData, render, presign]) {
+      if (fn.timeoutSeconds >= LAMBDA_TASK_TIMEOUT_SECONDS) {
+        throw new Error(`${fn.name}'s timeout must be shorter than the workflow's task timeout (${LAMBDA_TASK_TIMEOUT_SECONDS} s)`);
+      }
+    }
+
+    // Steps 1-5: the workflow that ties them together.
+    this.stateMachine = new StateMachine(this, 'workflow', {
+      stateMachineName: name('CreateReport'),
+      roleName: name('CreateReport-state-machine'),
+      definition: reportWorkflowDefinition({
+        fetchSupplierDataArn: fetchData.functionArn,
+        renderReportArn: render.functionArn,
+        presignReportUrlArn: presign.functionArn,
+        topicArn: topic.arn,
+      }),
+      invokableFunctionArns: [fetchData.functionArn, render.functionArn, presign.functionArn],
+      publishableTopicArns: [topic.arn],
+    });
+
+    new TerraformOutput(this, 'state_machine_arn', { value: this.stateMachine.arn });
+    new TerraformOutput(this, 'report_bucket', { value: reports.name });
+    new TerraformOutput(this, 'topic_arn', { value: topic.arn });
+    new TerraformOutput(this, 'database_endpoint', { value: database.endpoint });
+  }
+}

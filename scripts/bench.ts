@@ -101,6 +101,12 @@ function coldLoadMs(bundle: string): number {
       REJECTED_PREFIX: 'rejected/',
       MAX_FILE_BYTES: '10485760',
       LOW_STOCK_THRESHOLD: '5',
+      DB_HOST: '127.0.0.1',
+      DB_PORT: '3306',
+      DB_NAME: 'COFFEE',
+      DB_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:bench-AbCdEf',
+      REPORT_BUCKET: 'bench',
+      LINK_EXPIRY_SECONDS: '3600',
     },
     encoding: 'utf8',
   });

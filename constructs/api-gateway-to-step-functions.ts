@@ -1,0 +1,143 @@
+import { Construct } from 'constructs';
+import { ApiGatewayIntegration } from '@cdktf/provider-aws/lib/api-gateway-integration';
+import { ApiGatewayRestApi } from '@cdktf/provider-aws/lib/api-gateway-rest-api';
+import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { arnPart } from './arn';
+import { ServiceRole } from './iam/service-role';
+import {
+  addGatewayResponses,
+  addJsonResponses,
+  CognitoAuthorizerProps,
+  createJsonPostMethod,
+  DEFAULT_ERROR_TEMPLATE,
+  deployStage,
+  fingerprint,
+  invalidBodyTemplate,
+  JsonRestApiProps,
+  postTarget,
+} from './rest-api';
+
+/**
+ * `$util.escapeJavaScript` turns `'` into `\'`, which is not a JSON escape: Step Functions
+ * would refuse the request. API Gateway's documented fix turns it back (`replaceAll` is
+ * Java's, so its first argument is the regex for a backslash followed by a quote).
+ */
+const JSON_ESCAPE = String.raw`.replaceAll("\\'", "'")`;
+
+/**
+ * The StartExecution request. The execution input is a JSON document inside a JSON
+ * string, so every value is escaped once for the input document and once more for the
+ * string that carries it; the body, already JSON, only for the string:
+ *
+ *     {"request": <the validated body>, "requestedBy": "<the caller's email claim>"}
+ *
+ * The email comes from the ID token the authorizer verified, never from the body.
+ */
+export function startExecutionTemplate(stateMachineArn: string): string {
+  return [
+    `#set($request = $util.escapeJavaScript($input.json('$'))${JSON_ESCAPE})`,
+    `#set($requestedBy = $util.escapeJavaScript("$!context.authorizer.claims.email")${JSON_ESCAPE})`,
+    `#set($requestedBy = $util.escapeJavaScript($requestedBy)${JSON_ESCAPE})`,
+    String.raw`{"stateMachineArn": "${stateMachineArn}", "input": "{\"request\": $request, \"requestedBy\": \"$requestedBy\"}"}`,
+  ].join('\n');
+}
+
+/**
+ * The 202 body, from StartExecution's response: the execution's name (the last part of
+ * its ARN) is what the client quotes; `startedAt` is StartExecution's `startDate`, in
+ * epoch seconds.
+ */
+export const EXECUTION_STARTED_TEMPLATE = [
+  `#set($executionArn = $input.path('$.executionArn'))`,
+  `#set($nameStart = $executionArn.lastIndexOf(":") + 1)`,
+  `{"executionId": "$executionArn.substring($nameStart)", "executionArn": "$executionArn", "startedAt": $input.json('$.startDate')}`,
+].join('\n');
+
+export const START_FAILED_TEMPLATE = '{"message": "The report could not be started. Try again later."}';
+
+export interface ApiGatewayToStepFunctionsProps extends JsonRestApiProps {
+  /** Name of the API's own role, which may start this state machine and do nothing else. */
+  readonly roleName: string;
+  /** The (STANDARD) state machine each valid POST starts an execution of. */
+  readonly stateMachineArn: string;
+  /** Only callers with an ID token of these user pools get through; anonymous requests get a JSON 401. */
+  readonly authorizer: CognitoAuthorizerProps;
+}
+
+/**
+ * A regional REST API whose POST / starts an execution of a state machine through the
+ * AWS service integration (StartExecution, no function in between) for a caller signed
+ * in to a Cognito user pool, with request validation, JSON errors, access logs, tracing
+ * and throttling on its stage. The client gets 202 with the execution id.
+ */
+export class ApiGatewayToStepFunctions extends Construct {
+  readonly restApi: ApiGatewayRestApi;
+  readonly role: ServiceRole;
+  readonly stage: ApiGatewayStage;
+  readonly accessLogGroup: CloudwatchLogGroup;
+  readonly integration: ApiGatewayIntegration;
+
+  constructor(scope: Construct, id: string, props: ApiGatewayToStepFunctionsProps) {
+    super(scope, id);
+    const { stateMachineArn } = props;
+
+    this.role = new ServiceRole(this, 'role', {
+      roleName: props.roleName,
+      assumedBy: 'apigateway.amazonaws.com',
+      description: `Lets ${props.apiName} start its state machine`,
+    });
+    this.role.addInlinePolicy('start', 'start-execution', [
+      { Sid: 'StartExecution', Effect: 'Allow', Action: ['states:StartExecution'], Resource: [stateMachineArn] },
+    ]);
+
+    const post = createJsonPostMethod(this, props);
+    this.restApi = post.api;
+    this.integration = new ApiGatewayIntegration(this, 'start-execution', {
+      ...postTarget(post),
+      type: 'AWS',
+      integrationHttpMethod: 'POST',
+      // The Step Functions API action in the state machine's own partition and region.
+      uri: `arn:${arnPart(stateMachineArn, 'partition')}:apigateway:${arnPart(stateMachineArn, 'region')}:states:action/StartExecution`,
+      credentials: this.role.arn,
+      // Only application/json has a template; anything else gets 415 instead of reaching Step Functions raw.
+      passthroughBehavior: 'NEVER',
+      requestTemplates: { 'application/json': startExecutionTemplate(stateMachineArn) },
+    });
+    const responses = addJsonResponses(this, post, this.integration, [
+      { statusCode: '202', template: EXECUTION_STARTED_TEMPLATE },
+      // A 4xx from Step Functions (execution limit, throttling, our own role) is nothing the
+      // client could fix in a body that passed validation: it is our failure too.
+      { statusCode: '500', selectionPattern: '[45]\\d{2}', template: START_FAILED_TEMPLATE },
+    ]);
+    const gatewayResponses = addGatewayResponses(this, this.restApi, props.invalidBodyMessage, [
+      { type: 'UNAUTHORIZED', statusCode: '401' },
+      { type: 'ACCESS_DENIED', statusCode: '403' },
+    ]);
+
+    const deployed = deployStage(this, this.restApi, {
+      ...props,
+      triggers: {
+        redeployment: fingerprint({
+          schema: props.requestSchema,
+          request: startExecutionTemplate('<state machine>'),
+          successTemplate: EXECUTION_STARTED_TEMPLATE,
+          invalidBodyTemplate: invalidBodyTemplate(props.invalidBodyMessage),
+          errors: [START_FAILED_TEMPLATE, DEFAULT_ERROR_TEMPLATE],
+          gatewayResponses: ['UNAUTHORIZED', 'ACCESS_DENIED'],
+        }),
+        // Known only after apply: a replaced state machine or pool changes what the API does.
+        stateMachineArn,
+        userPoolArns: props.authorizer.userPoolArns.join(','),
+      },
+      dependsOn: [post.method, this.integration, ...responses, ...gatewayResponses],
+    });
+    this.stage = deployed.stage;
+    this.accessLogGroup = deployed.accessLogGroup;
+  }
+
+  /** The URL clients POST to, with `Authorization: <Cognito ID token>`. */
+  get url(): string {
+    return this.stage.invokeUrl;
+  }
+}

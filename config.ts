@@ -11,6 +11,7 @@
  * | LOW_STOCK_THRESHOLD | `5`         | inventory: alert when a product's quantity falls to or below this |
  * | COGNITO_CALLBACK_URLS | `http://localhost:8080/callback` | inventory: comma-separated URLs the hosted UI may return to after sign-in |
  * | COGNITO_LOGOUT_URLS | `http://localhost:8080/` | inventory: comma-separated URLs the hosted UI may return to after sign-out |
+ * | REPORT_USER_POOL_ARN | (none)    | report: an existing Cognito user pool whose users may ask for reports; none = the stack's own pool |
  */
 
 export interface PipelineConfig {
@@ -24,6 +25,8 @@ export interface PipelineConfig {
   readonly lowStockThreshold: number;
   readonly callbackUrls: string[];
   readonly logoutUrls: string[];
+  /** When undefined, the report pipeline has a user pool of its own. */
+  readonly reportUserPoolArn?: string;
 }
 
 export class ConfigError extends Error {
@@ -50,6 +53,7 @@ const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 // The longest bucket name here is "<env>-inventory-upload-<suffix>", within S3's 63 characters.
 const BUCKET_SUFFIX_PATTERN = /^[a-z0-9][a-z0-9-]{0,22}[a-z0-9]$|^[a-z0-9]$/;
 const WHOLE_NUMBER = /^\d{1,9}$/;
+const USER_POOL_ARN = /^arn:aws[a-z-]*:cognito-idp:[a-z0-9-]+:\d{12}:userpool\/[a-z0-9-]+_[A-Za-z0-9]+$/;
 
 type Env = Record<string, string | undefined>;
 
@@ -66,6 +70,7 @@ export function loadConfig(env: Env = process.env): PipelineConfig {
   const lowStockThreshold = readVariable(env, 'LOW_STOCK_THRESHOLD') ?? String(DEFAULT_LOW_STOCK_THRESHOLD);
   const callbackUrls = readList(env, 'COGNITO_CALLBACK_URLS') ?? DEFAULT_CALLBACK_URLS;
   const logoutUrls = readList(env, 'COGNITO_LOGOUT_URLS') ?? DEFAULT_LOGOUT_URLS;
+  const reportUserPoolArn = readVariable(env, 'REPORT_USER_POOL_ARN');
 
   const problems: string[] = [];
   if (!ENVIRONMENT_PATTERN.test(environment)) {
@@ -87,6 +92,11 @@ export function loadConfig(env: Env = process.env): PipelineConfig {
   if (!WHOLE_NUMBER.test(lowStockThreshold)) {
     problems.push(`LOW_STOCK_THRESHOLD="${lowStockThreshold}" must be a whole number of 0 or more (e.g. "5").`);
   }
+  if (reportUserPoolArn !== undefined && !USER_POOL_ARN.test(reportUserPoolArn)) {
+    problems.push(
+      `REPORT_USER_POOL_ARN="${reportUserPoolArn}" is not a Cognito user pool ARN (e.g. "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEf123").`,
+    );
+  }
   problems.push(...redirectUrlProblems('COGNITO_CALLBACK_URLS', callbackUrls), ...redirectUrlProblems('COGNITO_LOGOUT_URLS', logoutUrls));
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -98,6 +108,7 @@ export function loadConfig(env: Env = process.env): PipelineConfig {
     lowStockThreshold: Number(lowStockThreshold),
     callbackUrls,
     logoutUrls,
+    reportUserPoolArn,
   };
 }
 

@@ -13,6 +13,7 @@ describe('loadConfig', () => {
       lowStockThreshold: 5,
       callbackUrls: ['http://localhost:8080/callback'],
       logoutUrls: ['http://localhost:8080/'],
+      reportUserPoolArn: undefined,
     });
   });
 
@@ -22,12 +23,14 @@ describe('loadConfig', () => {
       LOW_STOCK_THRESHOLD: '0',
       COGNITO_CALLBACK_URLS: 'https://dash.example.com/callback, http://localhost:5173/',
       COGNITO_LOGOUT_URLS: 'https://dash.example.com/',
+      REPORT_USER_POOL_ARN: 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEf123',
     });
     expect(config).toMatchObject({
       bucketSuffix: 'jane-doe',
       lowStockThreshold: 0,
       callbackUrls: ['https://dash.example.com/callback', 'http://localhost:5173/'],
       logoutUrls: ['https://dash.example.com/'],
+      reportUserPoolArn: 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEf123',
     });
   });
 
@@ -60,6 +63,7 @@ describe('loadConfig', () => {
     [{ COGNITO_CALLBACK_URLS: 'http://dash.example.com/cb' }, /COGNITO_CALLBACK_URLS: "http:\/\/dash.example.com\/cb" must use https/],
     [{ COGNITO_CALLBACK_URLS: 'dash.example.com' }, /COGNITO_CALLBACK_URLS: "dash.example.com" is not an absolute URL/],
     [{ COGNITO_LOGOUT_URLS: 'https://dash.example.com/#out' }, /COGNITO_LOGOUT_URLS: .* must not contain a fragment/],
+    [{ REPORT_USER_POOL_ARN: 'us-east-1_AbCdEf123' }, /REPORT_USER_POOL_ARN="us-east-1_AbCdEf123" is not a Cognito user pool ARN/],
   ])('rejects %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -2,7 +2,9 @@ import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
 import { PipelineConfig } from '../config';
+import { ApiGatewayToStepFunctions } from '../constructs/api-gateway-to-step-functions';
 import { AuroraMysqlServerless } from '../constructs/aurora-mysql-serverless';
+import { HostedUiUserPool } from '../constructs/hosted-ui-user-pool';
 import { NodejsFunction } from '../constructs/nodejs-function';
 import { PrivateNetwork } from '../constructs/private-network';
 import { SecureBucket } from '../constructs/secure-bucket';
@@ -18,11 +20,23 @@ export const REPORT_DATABASE_NAME = 'COFFEE';
 export const REPORT_RETENTION_DAYS = 7;
 /** How long an emailed link works: well within the signing role's credentials' life. */
 export const REPORT_LINK_EXPIRY_SECONDS = 3600;
+/**
+ * What `create_report` accepts: an empty JSON object. Nothing about the report is chosen by
+ * the caller (it always covers every supplier), so nothing else may be sent.
+ */
+export const CREATE_REPORT_REQUEST_SCHEMA = {
+  $schema: 'http://json-schema.org/draft-04/schema#',
+  title: 'CreateReport',
+  type: 'object',
+  additionalProperties: false,
+  properties: {},
+};
+
 /** Functions that reach the database wait for a paused Aurora Serverless to resume. */
 const DATABASE_FUNCTION_TIMEOUT_SECONDS = 60;
 
 /**
- * Seed 004: a person asks for a report; a state machine reads the suppliers and their
+ * Seed 004: a person asks for a report through the authorized `create_report` API; a state machine reads the suppliers and their
  * beans from Aurora MySQL, renders an HTML report into S3 and, once it exists, emails a
  * short-lived link to it through SNS EmailReport.
  */
@@ -146,6 +160,32 @@ export class ReportPipelineStack extends PipelineStack {
       publishableTopicArns: [topic.arn],
     });
 
+    // Step 1: who may ask for a report: users of the configured pool, or of the stack's own.
+    const users = config.reportUserPoolArn
+      ? undefined
+      : new HostedUiUserPool(this, 'report-users', {
+          poolName: name('report-users'),
+          region: config.region,
+          domainPrefixStart: name('reports'),
+          callbackUrls: config.callbackUrls,
+          logoutUrls: config.logoutUrls,
+        });
+    const api = new ApiGatewayToStepFunctions(this, 'create-report-api', {
+      apiName: name('create_report'),
+      roleName: name('create_report-api'),
+      stateMachineArn: this.stateMachine.arn,
+      requestSchema: CREATE_REPORT_REQUEST_SCHEMA,
+      modelName: 'CreateReport',
+      invalidBodyMessage: 'Invalid request: send an empty JSON object, {}.',
+      authorizer: { userPoolArns: [config.reportUserPoolArn ?? (users as HostedUiUserPool).pool.arn] },
+    });
+
+    new TerraformOutput(this, 'api_url', { value: api.url, description: 'POST {} here with a Cognito ID token to get a report by email' });
+    if (users) {
+      new TerraformOutput(this, 'user_pool_id', { value: users.pool.id });
+      new TerraformOutput(this, 'user_pool_client_id', { value: users.client.id });
+      new TerraformOutput(this, 'hosted_ui_url', { value: users.hostedUiUrl });
+    }
     new TerraformOutput(this, 'state_machine_arn', { value: this.stateMachine.arn });
     new TerraformOutput(this, 'report_bucket', { value: reports.name });
     new TerraformOutput(this, 'topic_arn', { value: topic.arn });

@@ -2,10 +2,7 @@ import { ReportPipelineStack } from '../../stacks/report-pipeline';
 import { StackIam } from '../support/iam';
 import { synthStack, TEST_CONFIG } from '../support/synth';
 
-/**
- * The report pipeline as synthesized so far (the API in front of it comes next): its
- * wiring, and least privilege simulated for every role.
- */
+/** The report pipeline as synthesized: its wiring, and least privilege simulated for every role. */
 const { stack } = synthStack(ReportPipelineStack, 'report-pipeline');
 const iam = new StackIam(stack, TEST_CONFIG.region);
 const only = <T>(record: Record<string, T>): [string, T] => {
@@ -64,6 +61,36 @@ describe('report-pipeline: wiring', () => {
     for (const functionName of ['test-FetchSupplierData', 'test-RenderReport', 'test-PresignReportUrl']) {
       expect(Number(functionNamed(functionName).timeout)).toBeLessThan(120);
     }
+  });
+});
+
+describe('report-pipeline: the create_report API', () => {
+  it('refuses anonymous requests: POST / needs a token from the stack\'s own user pool by default', () => {
+    const [, authorizer] = only(stack.resources('aws_api_gateway_authorizer'));
+    expect(authorizer.type).toBe('COGNITO_USER_POOLS');
+    expect((authorizer.provider_arns as string[]).map((arn) => iam.resolve(arn))).toEqual([
+      iam.resolve(`\${aws_cognito_user_pool.${only(stack.resources('aws_cognito_user_pool'))[0]}.arn}`),
+    ]);
+    const [, method] = only(stack.resources('aws_api_gateway_method'));
+    expect(method).toMatchObject({ http_method: 'POST', authorization: 'COGNITO_USER_POOLS' });
+  });
+
+  it('uses an existing pool instead when REPORT_USER_POOL_ARN is set, and creates none', () => {
+    const poolArn = 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Existing1';
+    const existing = synthStack(ReportPipelineStack, 'report-pipeline', { ...TEST_CONFIG, reportUserPoolArn: poolArn }).stack;
+    expect(existing.resources('aws_cognito_user_pool')).toEqual({});
+    expect(Object.values(existing.resources('aws_api_gateway_authorizer'))[0].provider_arns).toEqual([poolArn]);
+    expect(Object.keys(existing.json.output ?? {})).not.toContain('user_pool_id');
+  });
+
+  it('its role may start this state machine and nothing else', async () => {
+    const machine = iam.resolve(`\${aws_sfn_state_machine.${only(stack.resources('aws_sfn_state_machine'))[0]}.arn}`);
+    await iam.expectDecisions('test-create_report-api', [['states:StartExecution', machine]], 'Allowed');
+    await iam.expectDecisions('test-create_report-api', [
+      ['states:StartExecution', machine.replace('test-CreateReport', 'test-Other')],
+      ['states:StopExecution', `${machine.replace(':stateMachine:', ':execution:')}:run-1`],
+      ['lambda:InvokeFunction', lambdaArn('test-FetchSupplierData')],
+    ], 'ImplicitlyDenied');
   });
 });
 

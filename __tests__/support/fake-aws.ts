@@ -58,6 +58,8 @@ export function fakeAwsAttributes(region: string): AttributeResolver {
         return bucketName(config);
       case 'aws_cognito_user_pool.id':
         return `${region}_AbCdEf123`;
+      case 'aws_cognito_user_pool.arn':
+        return arn('cognito-idp', `userpool/${region}_AbCdEf123`);
       case 'aws_cognito_user_pool_client.id':
         return '1example23456789abcdefghij';
       case 'aws_api_gateway_rest_api.id':

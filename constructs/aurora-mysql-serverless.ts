@@ -170,6 +170,14 @@ export class AuroraMysqlServerless extends Construct {
     return this.cluster.endpoint;
   }
 
+  /**
+   * The port as the cluster reports it, for a function's environment: a reference rather
+   * than the literal, so that a database elsewhere (the local runtime's) can answer on another.
+   */
+  get portAttribute(): string {
+    return Token.asString(this.cluster.port);
+  }
+
   get securityGroupId(): string {
     return this.securityGroup.id;
   }

@@ -81,7 +81,7 @@ export class ReportPipelineStack extends PipelineStack {
         timeoutSeconds: DATABASE_FUNCTION_TIMEOUT_SECONDS,
         environment: {
           DB_HOST: database.endpoint,
-          DB_PORT: String(database.port),
+          DB_PORT: database.portAttribute,
           DB_NAME: REPORT_DATABASE_NAME,
           DB_SECRET_ARN: database.masterUserSecretArn,
         },

@@ -27,6 +27,7 @@ describe('report-pipeline: wiring', () => {
       const variables = variablesOf(functionName);
       expect(Object.keys(variables).sort()).toEqual(['DB_HOST', 'DB_NAME', 'DB_PORT', 'DB_SECRET_ARN', 'POWERTOOLS_SERVICE_NAME']);
       expect(variables.DB_NAME).toBe('COFFEE');
+      expect(iam.resolve(variables.DB_PORT)).toBe('3306');
       expect(iam.resolve(variables.DB_SECRET_ARN)).toBe(secretArn);
       expect((functionNamed(functionName).vpc_config as { subnet_ids: string[] }).subnet_ids).toHaveLength(2);
     }

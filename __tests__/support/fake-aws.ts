@@ -43,6 +43,8 @@ export function fakeAwsAttributes(region: string): AttributeResolver {
         return arn('states', `stateMachine:${resourceName}`);
       case 'aws_rds_cluster.master_user_secret[0].secret_arn':
         return arn('secretsmanager', `secret:rds!cluster-${String(config.cluster_identifier)}-AbCdEf`);
+      case 'aws_rds_cluster.port':
+        return String(config.port ?? 3306);
       case 'aws_rds_cluster.endpoint':
         return `${String(config.cluster_identifier)}.cluster-c0ffee.${region}.rds.amazonaws.com`;
       case 'aws_vpc.id':

@@ -16,6 +16,8 @@ import { sqsQueryBackend } from '../api-gateway/sqs-query-adapter';
 import { LOCAL_CREDENTIALS, startDynamoDbLocal } from '../emulators/dynamodb-local';
 import type { RunningEmulator } from '../emulators/emulator-process';
 import { startFauxqs, type RunningFauxqs } from '../emulators/fauxqs';
+import { startMariaDb } from '../emulators/mariadb';
+import { startSecretsManager } from '../emulators/secrets-manager';
 import { SynthesizedStack, type ResourceConfig } from '../synthesized-stack';
 import { AsyncInvoker } from './async-invoker';
 import { startStreamEventSource } from './dynamodb-stream-event-source';
@@ -110,7 +112,16 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const streams = new DynamoDBStreamsClient({ ...clientConfig, endpoint: dynamodbLocal.endpoint });
     stoppers.push(async () => [clients.dynamodb, clients.sqs, clients.sns, clients.s3, streams].forEach((client) => client.destroy()));
 
-    const resources = await provisionStack(stack, clients, region, (resource) => emit({ kind: 'resource', resource }));
+    // Only a stack with a database pays for MariaDB's start.
+    const databases =
+      Object.keys(stack.resources('aws_rds_cluster')).length === 0
+        ? undefined
+        : {
+            mariadb: await startEmulator(() => startMariaDb(), 'MariaDB (Aurora MySQL)', stoppers, emit),
+            secrets: await startEmulator(() => startSecretsManager({ region }), 'Secrets Manager (GetSecretValue)', stoppers, emit),
+          };
+
+    const resources = await provisionStack(stack, { ...clients, databases }, region, (resource) => emit({ kind: 'resource', resource }));
 
     const notifications = await NotificationInbox.open(clients, [...resources.topics.values()], (error) =>
       emit({ kind: 'error', where: 'notification inbox', error }),
@@ -128,6 +139,13 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       AWS_ENDPOINT_URL_SNS: fauxqs.endpoint,
       AWS_ENDPOINT_URL_SQS: fauxqs.endpoint,
       AWS_ENDPOINT_URL_S3: fauxqs.endpoint,
+      ...(databases
+        ? {
+            AWS_ENDPOINT_URL_SECRETS_MANAGER: databases.secrets.endpoint,
+            // MariaDB here has no certificate; the deployed functions require TLS.
+            DB_TLS: 'disabled',
+          }
+        : {}),
       // The functions are declared nodejs22.x; the SDK's warning is about this machine's
       // Node, which the CLI reports once, not once per execution environment.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -145,6 +163,16 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       });
       stoppers.push(() => fn.stop());
       functions.set(settings.functionName, fn);
+    }
+
+    // What `cdktf deploy` invokes while applying (the report pipeline's migrations), before anything else runs.
+    for (const invocationConfig of Object.values(stack.resources('aws_lambda_invocation'))) {
+      const fn = functionByReference(resources.resolve(String(invocationConfig.function_name)), functions);
+      const invocation = await fn.invoke(JSON.parse(resources.resolve(String(invocationConfig.input ?? '{}'))));
+      emit({ kind: 'invocation', functionName: fn.functionName, source: 'deploy (aws_lambda_invocation)', records: 1, invocation, failedRecords: invocation.ok ? 0 : 1 });
+      if (!invocation.ok) {
+        throw new Error(`${fn.functionName} failed as the deploy invokes it: ${invocation.error.errorType}: ${invocation.error.errorMessage}`);
+      }
     }
 
     const triggered = new Set<LocalFunction>();

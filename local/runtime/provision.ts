@@ -16,6 +16,8 @@ import {
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { RunningMariaDb } from '../emulators/mariadb';
+import type { RunningSecretsManager } from '../emulators/secrets-manager';
 import type { ResourceConfig, SynthesizedStack } from '../synthesized-stack';
 
 /** The account id the emulators put in every ARN they make. */
@@ -43,6 +45,15 @@ export interface LocalBucket {
   readonly arn: string;
 }
 
+/** An Aurora cluster of the stack, served locally by MariaDB. */
+export interface LocalDatabase {
+  readonly identifier: string;
+  readonly host: string;
+  readonly port: number;
+  /** The local secret holding the master login, as RDS keeps it. */
+  readonly secretArn: string;
+}
+
 export interface LocalTopic {
   readonly name: string;
   readonly arn: string;
@@ -55,6 +66,8 @@ export interface ProvisionClients {
   readonly sqs: SQSClient;
   readonly sns: SNSClient;
   readonly s3: S3Client;
+  /** Required when the stack has a database: what serves it locally. */
+  readonly databases?: { readonly mariadb: RunningMariaDb; readonly secrets: RunningSecretsManager };
 }
 
 /** What one resource creation looked like, for progress output. */
@@ -70,11 +83,13 @@ export interface ProvisionedResource {
  * Resource types that shape AWS but have no local counterpart here: IAM and resource
  * policies are proven by the policy simulation tests, logs go to the terminal, a
  * bucket's encryption, versioning, lifecycle and public access settings have nothing to
- * act on locally, and API Gateway, Lambda and bucket notifications are run by the
- * runtime itself rather than provisioned.
+ * act on locally, nor does a VPC (every local function reaches every emulator; the
+ * network rules are proven by the synth tests), a cluster's instances and parameters are
+ * one MariaDB, and API Gateway, Lambda, Step Functions and bucket notifications are run
+ * by the runtime itself rather than provisioned.
  */
 const NOT_PROVISIONED =
-  /^aws_(iam_|cloudwatch_log_group|api_gateway_|lambda_|sqs_queue_policy|sqs_queue_redrive_allow_policy|sns_topic_policy|s3_bucket_(notification|policy|public_access_block|ownership_controls|server_side_encryption_configuration|versioning|lifecycle_configuration)$)/;
+  /^aws_(iam_|cloudwatch_log_group|api_gateway_|lambda_|sfn_|sqs_queue_policy|sqs_queue_redrive_allow_policy|sns_topic_policy|s3_bucket_(notification|policy|public_access_block|ownership_controls|server_side_encryption_configuration|versioning|lifecycle_configuration)$|vpc$|subnet$|route_table|default_security_group$|security_group$|vpc_security_group_(ingress|egress)_rule$|vpc_endpoint$|db_subnet_group$|rds_cluster_parameter_group$|rds_cluster_instance$)/;
 /**
  * Sign-in is not part of any local flow yet: user pools are announced as not run, and
  * what refers to them (an output) is reported as not available locally.
@@ -93,6 +108,7 @@ export class ProvisionedStack {
   readonly queues = new Map<string, LocalQueue>();
   readonly topics = new Map<string, LocalTopic>();
   readonly buckets = new Map<string, LocalBucket>();
+  readonly databases = new Map<string, LocalDatabase>();
   /** Runtime-supplied attributes, e.g. the local API URL for a stage's invoke_url. */
   private readonly extraAttributes = new Map<string, string>();
 
@@ -147,6 +163,25 @@ export class ProvisionedStack {
         const topic = this.topics.get(name);
         return { arn: topic?.arn, id: topic?.arn }[attribute];
       }
+      case 'aws_rds_cluster': {
+        const database = this.databases.get(name);
+        return {
+          endpoint: database?.host,
+          port: database === undefined ? undefined : String(database.port),
+          'master_user_secret[0].secret_arn': database?.secretArn,
+          id: database?.identifier,
+          arn: database === undefined ? undefined : `arn:aws:rds:${this.region}:${LOCAL_ACCOUNT_ID}:cluster:${database.identifier}`,
+        }[attribute];
+      }
+      case 'aws_sfn_state_machine': {
+        const arn = `arn:aws:states:${this.region}:${LOCAL_ACCOUNT_ID}:stateMachine:${String(config.name)}`;
+        return { arn, id: arn, name: String(config.name) }[attribute];
+      }
+      case 'aws_cognito_user_pool': {
+        // Ids in Cognito's own shape, so that an authorizer names the pool as in AWS.
+        const id = `${this.region}_Local${name.replace(/[^A-Za-z0-9]/g, '').slice(0, 12)}`;
+        return { id, arn: `arn:aws:cognito-idp:${this.region}:${LOCAL_ACCOUNT_ID}:userpool/${id}` }[attribute];
+      }
       case 'aws_s3_bucket': {
         const bucket = this.buckets.get(name);
         return { arn: bucket?.arn, id: bucket?.name, bucket: bucket?.name }[attribute];
@@ -196,6 +231,17 @@ export async function provisionStack(
     onCreated({ type: 'bucket', name: bucketName, detail: 'no versioning locally' });
   }
 
+  for (const [name, config] of Object.entries(stack.resources('aws_rds_cluster'))) {
+    if (!clients.databases) throw new Error('The stack has a database, and no local MariaDB was started for it');
+    const { mariadb, secrets } = clients.databases;
+    const identifier = String(config.cluster_identifier);
+    const { host, port, username, password } = mariadb.credentials;
+    // As RDS keeps a managed master password: a secret of its own holding the login.
+    const secretArn = secrets.putSecret(`rds!cluster-${identifier}`, JSON.stringify({ username, password }));
+    provisioned.databases.set(name, { identifier, host, port, secretArn });
+    onCreated({ type: 'database', name: identifier, detail: `MariaDB on ${host}:${port}, login in the local Secrets Manager` });
+  }
+
   for (const config of Object.values(stack.resources('aws_cognito_user_pool'))) {
     onCreated({ type: 'user pool', name: String(config.name), detail: 'sign-in is not part of the local flow', notRun: true });
   }
@@ -228,7 +274,7 @@ export async function provisionStack(
 }
 
 function reportUnsupported(stack: SynthesizedStack): void {
-  const handled = new Set(['aws_dynamodb_table', 'aws_sns_topic', 'aws_sqs_queue', 'aws_sns_topic_subscription', 'aws_s3_bucket']);
+  const handled = new Set(['aws_dynamodb_table', 'aws_sns_topic', 'aws_sqs_queue', 'aws_sns_topic_subscription', 'aws_s3_bucket', 'aws_rds_cluster']);
   const unsupported = Object.keys(stack.json.resource ?? {}).filter(
     (type) => !handled.has(type) && !NOT_PROVISIONED.test(type) && !NOT_RUN_LOCALLY.test(type),
   );

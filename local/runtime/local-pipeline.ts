@@ -17,6 +17,7 @@ import { LOCAL_CREDENTIALS, startDynamoDbLocal } from '../emulators/dynamodb-loc
 import type { RunningEmulator } from '../emulators/emulator-process';
 import { startFauxqs, type RunningFauxqs } from '../emulators/fauxqs';
 import { startMariaDb } from '../emulators/mariadb';
+import { startPresignedUrlGuard } from '../emulators/presigned-url-guard';
 import { startSecretsManager } from '../emulators/secrets-manager';
 import { SynthesizedStack, type ResourceConfig } from '../synthesized-stack';
 import { AsyncInvoker } from './async-invoker';
@@ -101,13 +102,16 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       startEmulator(() => startDynamoDbLocal(), 'DynamoDB Local', stoppers, emit),
       startEmulator<RunningFauxqs>(() => startFauxqs({ region }), 'fauxqs (SQS, SNS, S3)', stoppers, emit),
     ]);
+    // S3 is reached through a guard that refuses expired presigned links, as S3 does.
+    const s3 = await startPresignedUrlGuard(fauxqs.endpoint);
+    stoppers.push(() => s3.stop());
     const clientConfig = { region, credentials: LOCAL_CREDENTIALS };
     const clients = {
       dynamodb: new DynamoDBClient({ ...clientConfig, endpoint: dynamodbLocal.endpoint }),
       // fauxqs queue URLs name a host that does not resolve: the endpoint must be explicit.
       sqs: new SQSClient({ ...clientConfig, endpoint: fauxqs.endpoint }),
       sns: new SNSClient({ ...clientConfig, endpoint: fauxqs.endpoint }),
-      s3: new S3Client({ ...clientConfig, endpoint: fauxqs.endpoint }),
+      s3: new S3Client({ ...clientConfig, endpoint: s3.endpoint }),
     };
     const streams = new DynamoDBStreamsClient({ ...clientConfig, endpoint: dynamodbLocal.endpoint });
     stoppers.push(async () => [clients.dynamodb, clients.sqs, clients.sns, clients.s3, streams].forEach((client) => client.destroy()));
@@ -138,7 +142,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamodbLocal.endpoint,
       AWS_ENDPOINT_URL_SNS: fauxqs.endpoint,
       AWS_ENDPOINT_URL_SQS: fauxqs.endpoint,
-      AWS_ENDPOINT_URL_S3: fauxqs.endpoint,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
       ...(databases
         ? {
             AWS_ENDPOINT_URL_SECRETS_MANAGER: databases.secrets.endpoint,
@@ -231,7 +235,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       stack,
       resources,
       apiUrl,
-      endpoints: { dynamodb: dynamodbLocal.endpoint, sqs: fauxqs.endpoint, sns: fauxqs.endpoint, s3: fauxqs.endpoint },
+      endpoints: { dynamodb: dynamodbLocal.endpoint, sqs: fauxqs.endpoint, sns: fauxqs.endpoint, s3: s3.endpoint },
       clients,
       functions,
       notifications,

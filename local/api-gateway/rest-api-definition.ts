@@ -41,6 +41,10 @@ export interface ApiMethod {
   /** NONE, AWS_IAM, CUSTOM or COGNITO_USER_POOLS. */
   readonly authorization: string;
   readonly apiKeyRequired: boolean;
+  /** The method's aws_api_gateway_authorizer, when it names one (authorizer_id). */
+  readonly authorizer?: ApiAuthorizer;
+  /** OAuth scopes the method requires of an access token (authorization_scopes); empty when none. */
+  readonly authorizationScopes: readonly string[];
   /** Content type -> JSON schema of the model, for body validation; empty when the body is not validated. */
   readonly bodyModels: ReadonlyMap<string, { readonly name: string; readonly schema: object }>;
   /** `method.request.<where>.<name>` the validator requires, when it validates parameters. */
@@ -48,6 +52,20 @@ export interface ApiMethod {
   readonly integration?: ApiIntegration;
   /** Throttling from the stage's method settings, if any applies. */
   readonly throttle?: ThrottleLimits;
+}
+
+export interface ApiAuthorizer {
+  /** Terraform name of the aws_api_gateway_authorizer. */
+  readonly terraformName: string;
+  readonly name: string;
+  /** TOKEN (the default), REQUEST or COGNITO_USER_POOLS. */
+  readonly type: string;
+  /** For COGNITO_USER_POOLS: the user pools' ARNs, with every reference resolved. */
+  readonly providerArns: readonly string[];
+  /** e.g. `method.request.header.Authorization` (the default). */
+  readonly identitySource: string;
+  /** A regex the token must match, else 401 without checking it. */
+  readonly identityValidationExpression?: string;
 }
 
 export interface ApiIntegration {
@@ -223,6 +241,22 @@ export function readRestApi(stack: SynthesizedStack, resolve: (value: string) =>
     });
   }
 
+  const authorizers = new Map<string, ApiAuthorizer>(
+    ofApi('aws_api_gateway_authorizer').map(([name, config]) => [
+      `aws_api_gateway_authorizer.${name}.id`,
+      {
+        terraformName: name,
+        name: references.value(config.name),
+        type: (optionalValue(references, config.type) ?? 'TOKEN').toUpperCase(),
+        // Leniently: a pool the resolver does not know keeps its reference, matches no local
+        // pool, and its methods answer 500 rather than the whole API failing to start.
+        providerArns: stringList(references, config.provider_arns, { lenient: true }),
+        identitySource: optionalValue(references, config.identity_source) ?? 'method.request.header.Authorization',
+        identityValidationExpression: optionalValue(references, config.identity_validation_expression),
+      },
+    ]),
+  );
+
   for (const [name, config] of ofApi('aws_api_gateway_method')) {
     const type = 'aws_api_gateway_method';
     const resource = resourceOf(type, name, config);
@@ -230,6 +264,9 @@ export function readRestApi(stack: SynthesizedStack, resolve: (value: string) =>
     const validatorId = config.request_validator_id === undefined ? undefined : references.identity(config.request_validator_id);
     const validator = validatorId === undefined ? undefined : validators.get(validatorId);
     if (validatorId !== undefined && !validator) throw new Error(`${describe(type, name)}: request_validator_id ${validatorId} is not a validator of ${terraformName}`);
+    const authorizerId = config.authorizer_id === undefined || config.authorizer_id === null ? undefined : references.identity(config.authorizer_id);
+    const authorizer = authorizerId === undefined ? undefined : authorizers.get(authorizerId);
+    if (authorizerId !== undefined && !authorizer) throw new Error(`${describe(type, name)}: authorizer_id ${authorizerId} is not an authorizer of ${terraformName}`);
     const bodyModels = new Map<string, { name: string; schema: object }>();
     if (validator?.body) {
       for (const [contentType, modelName] of Object.entries(stringMap(references, config.request_models))) {
@@ -243,6 +280,8 @@ export function readRestApi(stack: SynthesizedStack, resolve: (value: string) =>
       httpMethod,
       authorization: references.value(config.authorization ?? 'NONE').toUpperCase(),
       apiKeyRequired: config.api_key_required === true,
+      authorizer,
+      authorizationScopes: stringList(references, config.authorization_scopes),
       bodyModels,
       requiredParameters: validator?.parameters ? Object.keys(parameters).filter((p) => parameters[p] === true || parameters[p] === 'true') : [],
       integration: integrations.get(`${resource.id} ${httpMethod}`),
@@ -315,6 +354,18 @@ function block(value: unknown): Record<string, unknown> | undefined {
 
 function optionalValue(references: References, value: unknown): string | undefined {
   return value === undefined || value === null ? undefined : references.value(value);
+}
+
+function stringList(references: References, value: unknown, options: { lenient?: boolean } = {}): string[] {
+  if (value === undefined || value === null) return [];
+  return (Array.isArray(value) ? value : [value]).map((entry) => {
+    try {
+      return references.value(entry);
+    } catch (error) {
+      if (options.lenient && typeof entry === 'string') return entry;
+      throw error;
+    }
+  });
 }
 
 function stringMap(references: References, value: unknown): Record<string, string> {

@@ -12,9 +12,10 @@ import {
   chooseContentType,
   type RenderedResponse,
 } from './gateway-responses';
+import type { LocalUserPool } from './local-user-pool';
 import { renderMappingTemplate } from './mapping-template';
 import { checkRequestBody, validationErrorString } from './request-model';
-import { readRestApi, type ApiIntegration, type ApiMethod, type ApiResource, type RestApiDefinition } from './rest-api-definition';
+import { readRestApi, type ApiAuthorizer, type ApiIntegration, type ApiMethod, type ApiResource, type RestApiDefinition } from './rest-api-definition';
 import { TokenBucket } from './throttle';
 
 /**
@@ -23,13 +24,21 @@ import { TokenBucket } from './throttle';
  * path, throttling, request validation against the method's model, request and response
  * mapping templates, integration response selection, gateway responses and access logs.
  * AWS-type integrations are handed to a backend per AWS service (see
- * sqs-query-adapter.ts for SQS); the API's configuration is read generically from the
- * aws_api_gateway_* resources (see rest-api-definition.ts).
+ * sqs-query-adapter.ts for SQS, step-functions-adapter.ts for Step Functions); the API's
+ * configuration is read generically from the aws_api_gateway_* resources (see
+ * rest-api-definition.ts).
  *
- * What it does not do (yet), and how it says so: a method whose authorization is not
- * NONE, or that requires an API key, answers 500 "... not supported locally yet" so
- * that nobody mistakes it for an open method; HTTP, HTTP_PROXY and AWS_PROXY
- * integrations answer 500 likewise. Only MOCK and AWS integrations run.
+ * Cognito user pool authorizers run against local pools (see local-user-pool.ts): the
+ * ID token from the authorizer's identity source is verified with the pools the
+ * authorizer names, a missing or invalid token gets the API's UNAUTHORIZED response
+ * (401), and a valid one's claims are `$context.authorizer.claims`.
+ *
+ * What it does not do (yet), and how it says so: a method with another kind of
+ * authorization (AWS_IAM, CUSTOM), with a Cognito authorizer naming a pool that has no
+ * local pool, with authorization scopes, or that requires an API key, answers 500
+ * "... not supported locally yet" so that nobody mistakes it for an open method; HTTP,
+ * HTTP_PROXY and AWS_PROXY integrations answer 500 likewise. Only MOCK and AWS
+ * integrations run.
  */
 
 /** What an AWS-type integration call looks like after the request template ran. */
@@ -63,6 +72,11 @@ export interface RestApiServerOptions {
   readonly stage?: string;
   /** @default 0 (a free port); bound on 127.0.0.1 only */
   readonly port?: number;
+  /**
+   * Local user pools by pool ARN, for COGNITO_USER_POOLS authorizers (a key may also be
+   * the pool id). A method whose authorizer names a pool without one answers 500.
+   */
+  readonly userPools?: ReadonlyMap<string, LocalUserPool>;
   /** Honour the stage's method-settings throttling (token bucket rate/burst). @default true */
   readonly throttle?: boolean;
   /** Each access-log line, rendered from the stage's access_log_settings.format. */
@@ -144,6 +158,8 @@ interface RequestContext {
   requestTime: string;
   requestTimeEpoch: number;
   identity: { sourceIp: string; userAgent?: string };
+  /** Set by a Cognito user pool authorizer: the ID token's claims, as strings. */
+  authorizer?: { claims: Record<string, string> };
   resourcePath?: string;
   resourceId?: string;
   integration: { status?: number; error?: string; latency?: number };
@@ -251,9 +267,7 @@ class LocalRestApi {
     const { method } = route;
     const where = `${method.httpMethod} ${route.resource.path}`;
     if (method.authorization !== 'NONE') {
-      throw new GatewayError('AUTHORIZER_CONFIGURATION_ERROR', `authorizer not supported locally yet (${where} has authorization ${method.authorization})`, {
-        log: `${where}: authorization ${method.authorization} is not supported by the local API Gateway; refusing rather than serving it open`,
-      });
+      context.authorizer = this.authorize(method, client, where, context);
     }
     if (method.apiKeyRequired) {
       throw new GatewayError('API_CONFIGURATION_ERROR', `API keys not supported locally yet (${where} requires one)`, {
@@ -299,6 +313,64 @@ class LocalRestApi {
     }
     context.integration = { status: endpoint.statusCode, latency: Date.now() - integrationStartedAt };
     return this.integrationResponse(integration, endpoint, client, parameterValue, context, where);
+  }
+
+  /**
+   * A Cognito user pool authorizer: the ID token in the identity source, verified with
+   * the local pools of the authorizer's provider ARNs. Anything this server cannot do
+   * faithfully is refused with 500, never served open.
+   */
+  private authorize(method: ApiMethod, client: ClientRequest, where: string, context: RequestContext): { claims: Record<string, string> } {
+    const unsupported = (reason: string): GatewayError =>
+      new GatewayError('AUTHORIZER_CONFIGURATION_ERROR', `authorizer not supported locally yet (${where} ${reason})`, {
+        log: `${where}: ${reason}, which the local API Gateway does not support; refusing rather than serving it open`,
+      });
+    const authorizer = method.authorizer;
+    if (method.authorization !== 'COGNITO_USER_POOLS' || authorizer?.type !== 'COGNITO_USER_POOLS') {
+      throw unsupported(`has authorization ${method.authorization}${authorizer ? ` with a ${authorizer.type} authorizer` : ''}`);
+    }
+    if (method.authorizationScopes.length > 0) {
+      throw unsupported(`requires the scopes ${method.authorizationScopes.join(', ')} of an access token`);
+    }
+    const pools = authorizer.providerArns.map((arn) => ({ arn, pool: this.userPool(arn) }));
+    const missing = pools.filter(({ pool }) => pool === undefined).map(({ arn }) => arn);
+    if (pools.length === 0 || missing.length > 0) {
+      throw unsupported(`has the Cognito authorizer ${authorizer.name} of user pools without a local pool (${missing.join(', ') || 'none named'}): pass userPools to startRestApi`);
+    }
+    const token = this.identityToken(authorizer, client, where);
+    if (token === undefined) throw new GatewayError('UNAUTHORIZED');
+    const reasons: string[] = [];
+    for (const { arn, pool } of pools) {
+      const result = (pool as LocalUserPool).verify(token);
+      if (result.valid) return { claims: claimStrings(result.claims) };
+      reasons.push(`${arn}: ${result.reason}`);
+    }
+    this.log(`(${context.requestId}) ${where}: Unauthorized request: the token is not a valid ID token of the authorizer's pools (${reasons.join('; ')})`);
+    throw new GatewayError('UNAUTHORIZED');
+  }
+
+  private userPool(arn: string): LocalUserPool | undefined {
+    const pools = this.options.userPools;
+    if (!pools) return undefined;
+    const poolId = /:userpool\/([^/]+)$/.exec(arn)?.[1];
+    return pools.get(arn) ?? (poolId === undefined ? undefined : pools.get(poolId));
+  }
+
+  /** The token from the identity source (`Bearer ` is accepted), or undefined when there is none. */
+  private identityToken(authorizer: ApiAuthorizer, client: ClientRequest, where: string): string | undefined {
+    const header = /^method\.request\.header\.(.+)$/.exec(authorizer.identitySource.trim())?.[1];
+    if (header === undefined) {
+      throw new GatewayError('AUTHORIZER_CONFIGURATION_ERROR', undefined, {
+        log: `${where}: the identity source ${authorizer.identitySource} of authorizer ${authorizer.name} is not method.request.header.<name>`,
+      });
+    }
+    const raw = headerValue(client.headers, header)?.trim();
+    const token = raw?.replace(/^Bearer\s+/i, '');
+    if (token === undefined || token === '') return undefined;
+    if (authorizer.identityValidationExpression !== undefined && !new RegExp(`^(?:${authorizer.identityValidationExpression})$`, 's').test(raw as string)) {
+      return undefined;
+    }
+    return token;
   }
 
   private validateParameters(route: RouteMatch, client: ClientRequest): void {
@@ -569,6 +641,16 @@ function templateContext(context: RequestContext): Record<string, unknown> {
   delete variables.integration;
   delete variables.error;
   return variables;
+}
+
+/**
+ * Claims as `$context.authorizer.claims` holds them: strings (numbers and booleans
+ * written out, anything else as JSON).
+ */
+function claimStrings(claims: Readonly<Record<string, unknown>>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(claims).map(([name, value]) => [name, typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value)]),
+  );
 }
 
 function asGatewayError(error: unknown, context: RequestContext, log: (line: string) => void): GatewayError {

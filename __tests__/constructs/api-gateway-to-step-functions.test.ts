@@ -206,11 +206,9 @@ describe('ApiGatewayToStepFunctions: the mapping templates, rendered', () => {
     });
   });
 
-  // API Gateway's `replaceAll` is Java's (a regex), which turns `\'` back into `'` (checked
-  // against Velocity 1.7 with commons-lang's escapeJavaScript); the local renderer calls
-  // JavaScript's, which matches its argument literally and leaves `\'`, invalid JSON. This
-  // test fails until the renderer follows Java: then drop `.failing`.
-  it.failing('keeps single quotes in the body and the email (needs the renderer to follow Java replaceAll)', () => {
+  // API Gateway's `replaceAll` is Java's (a regex), which turns escapeJavaScript's `\'` back
+  // into `'` (checked against Velocity 1.7 with commons-lang); the local renderer follows it.
+  it('keeps single quotes in the body and the email (Java replaceAll, as API Gateway runs it)', () => {
     expect(startExecution(`{"note": "O'Brien's beans"}`, "o'brien@example.com").input).toEqual({
       request: { note: "O'Brien's beans" },
       requestedBy: "o'brien@example.com",

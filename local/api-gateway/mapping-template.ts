@@ -17,10 +17,37 @@ export interface MappingInput {
 }
 
 export function renderMappingTemplate(template: string, input: MappingInput): string {
-  return render(template, {
-    input: inputVariable(input.body),
-    util: UTIL,
-    context: input.context ?? {},
+  return render(
+    template,
+    {
+      input: inputVariable(input.body),
+      util: UTIL,
+      context: input.context ?? {},
+    },
+    undefined,
+    { customMethodHandlers: [JAVA_REPLACE_ALL] },
+  );
+}
+
+/**
+ * In API Gateway's VTL a string is a java.lang.String, whose `replaceAll` takes a regular
+ * expression: `.replaceAll("\\'", "'")` (AWS's documented fix for escapeJavaScript's `\'`)
+ * matches a backslash and a quote. JavaScript's `replaceAll` would match its argument
+ * literally and change nothing, so the Java behaviour is reproduced here.
+ */
+const JAVA_REPLACE_ALL = {
+  uid: 'java-string-replaceAll',
+  match: ({ property, context, params }: { property: string; context: unknown; params: unknown[] }) =>
+    property === 'replaceAll' && typeof context === 'string' && params.length === 2 && params.every((param) => typeof param === 'string'),
+  resolve: ({ context, params }: { context: unknown; params: unknown[] }) =>
+    (context as string).replace(new RegExp(params[0] as string, 'g'), javaReplacement(params[1] as string)),
+};
+
+/** Java's replacement syntax (`\x` is a literal x, `$1` a group) in JavaScript's (`$$` a literal `$`). */
+function javaReplacement(replacement: string): string {
+  return replacement.replace(/\\(.)|(\$\d+)|(\$)/g, (_match, escaped: string | undefined, group: string | undefined) => {
+    if (escaped !== undefined) return escaped === '$' ? '$$' : escaped;
+    return group ?? '$$';
   });
 }
 

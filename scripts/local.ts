@@ -17,9 +17,9 @@ const DEFAULT_PORT = 3000;
 
 const USAGE = `Usage: npm run local -- <stack> [options]
 
-Runs a synthesized pipeline stack locally: DynamoDB Local, fauxqs (SQS/SNS/S3), the
-stack's functions from their bundles, its event source mappings, bucket notifications
-and REST API.
+Runs a synthesized pipeline stack locally: DynamoDB Local, fauxqs (SQS/SNS/S3), MariaDB
+for a stack with a database, the stack's functions from their bundles, its event source
+mappings, bucket notifications, state machines and REST API.
 
 Options:
   --port <n>           REST API port (default ${DEFAULT_PORT}; 0 picks a free one)
@@ -94,7 +94,20 @@ function stackDirectory(stack: string): string {
 function printHowToUse(pipeline: LocalPipeline): void {
   const lines = ['', 'ready     outputs:'];
   for (const [name, value] of Object.entries(pipeline.outputs)) lines.push(`            ${name} = ${value}`);
-  if (pipeline.apiUrl) {
+  const [userPool] = pipeline.userPools.values();
+  if (pipeline.apiUrl && pipeline.stateMachines.size > 0 && userPool) {
+    // The API refuses anonymous requests: a token of the stack's pool, issued here, stands
+    // for a signed-in person (locally there is no hosted UI to sign in with).
+    const token = userPool.issueIdToken({ email: 'local-user@example.com', expiresInSeconds: 12 * 3600 });
+    lines.push(
+      '',
+      '          Ask for a report as a signed-in person (an ID token for local-user@example.com,',
+      '          valid 12 hours, issued by the local user pool), from another terminal:',
+      `            curl -s -X POST ${pipeline.apiUrl} -H 'Content-Type: application/json' \\`,
+      `              -H 'Authorization: ${token}' -d '{}'`,
+      '          The email with the report link is printed here.',
+    );
+  } else if (pipeline.apiUrl) {
     lines.push(
       '',
       "          Post the lab's test order (seed 000, Task 9) from another terminal:",

@@ -74,7 +74,7 @@ test('runs the inventory pipeline: the upload command it prints works, and the t
   try {
     await waitForOutput(output, /Ctrl-C stops everything/, 90_000);
     expect(output()).toMatch(/created {3}bucket dev-inventory-upload-local/);
-    expect(output()).toMatch(/not run {3}user pool dev-inventory-users \(sign-in is not part of the local flow\)/);
+    expect(output()).toMatch(/created {3}user pool dev-inventory-users \(ID tokens issued by the local runtime; no hosted UI\)/);
     expect(output()).toMatch(/function {2}dev-ProcessInventoryFile <- S3 bucket dev-inventory-upload-local, s3:ObjectCreated:\* on uploads\/\*\.json/);
     // What `curl -T` sends: a bare PUT of the file's bytes.
     const [, uploadUrl] = /curl -s -T samples\/inventory\.json (\S+)/.exec(output()) ?? [];
@@ -107,4 +107,23 @@ test('a bad option prints the usage', async () => {
   expect(code).toBe(2);
   expect(output()).toContain('--port takes a whole number');
   expect(output()).toContain('Usage: npm run local -- <stack>');
+});
+
+test('runs the report pipeline: the printed request, with its token, gets a report by email', async () => {
+  const { child, output } = startCli('report-pipeline', '--port', '0');
+  try {
+    await waitForOutput(output, /Ctrl-C stops everything/, 90_000);
+    expect(output()).toMatch(/invoke {4}dev-MigrateReportDatabase <- deploy \(aws_lambda_invocation\): 1 record\(s\), \d+ ms, ok/);
+    const [, apiUrl, token] = /curl -s -X POST (\S+) -H 'Content-Type: application\/json' \\\n\s+-H 'Authorization: (\S+)' -d '\{\}'/.exec(output()) ?? [];
+    const response = await fetch(apiUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: token }, body: '{}' });
+    expect(response.status).toBe(202);
+    await waitForOutput(output, /Subject: Your coffee supplier report\n\s+\| Your coffee supplier report is ready: http/, 60_000);
+    expect(output()).toMatch(/execute {3}dev-CreateReport \S+: SUCCEEDED/);
+
+    child.kill('SIGINT');
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(0);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
 });

@@ -12,7 +12,9 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startRestApi, type RunningRestApi } from '../api-gateway/rest-api-server';
+import { LocalUserPool } from '../api-gateway/local-user-pool';
 import { sqsQueryBackend } from '../api-gateway/sqs-query-adapter';
+import { StepFunctionsError, stepFunctionsBackend } from '../api-gateway/step-functions-adapter';
 import { LOCAL_CREDENTIALS, startDynamoDbLocal } from '../emulators/dynamodb-local';
 import type { RunningEmulator } from '../emulators/emulator-process';
 import { startFauxqs, type RunningFauxqs } from '../emulators/fauxqs';
@@ -29,6 +31,7 @@ import { NotificationInbox, type CapturedNotification } from './notification-inb
 import { LOCAL_ACCOUNT_ID, provisionStack, refersToNotRunResource, type ProvisionedResource, type ProvisionedStack } from './provision';
 import { startS3Notifications, type LambdaNotification } from './s3-notification-source';
 import { startSqsEventSource, type RunningEventSource } from './sqs-event-source';
+import { LocalStateMachine, type StateMachineEvent } from './step-functions';
 
 export interface LocalPipelineOptions {
   /** The synthesized stack's directory: cdk.tf.json and the assets it names. */
@@ -62,6 +65,8 @@ export type PipelineEvent =
   | { readonly kind: 'discarded'; readonly functionName: string; readonly records: number; readonly reason: string; readonly destination?: string }
   | { readonly kind: 'log'; readonly functionName: string; readonly line: string }
   | { readonly kind: 'notification'; readonly notification: CapturedNotification }
+  /** A state machine execution's progress. */
+  | { readonly kind: 'execution'; readonly stateMachine: string; readonly event: StateMachineEvent }
   | { readonly kind: 'error'; readonly where: string; readonly error: unknown };
 
 export interface S3Trigger {
@@ -82,6 +87,12 @@ export interface LocalPipeline {
   readonly notifications: NotificationInbox;
   /** Where a new object invokes a function: what a person uploads to. */
   readonly s3Triggers: readonly S3Trigger[];
+  /** The stack's state machines, by name. */
+  readonly stateMachines: ReadonlyMap<string, LocalStateMachine>;
+  /** The stack's user pools, by ARN: they issue the ID tokens the API's authorizers accept. */
+  readonly userPools: ReadonlyMap<string, LocalUserPool>;
+  /** The MariaDB serving the stack's database, when it has one (tests stop it to stage an outage). */
+  readonly database?: RunningEmulator;
   /** The stack's outputs, resolved to local values. */
   readonly outputs: Readonly<Record<string, string>>;
   /** Stops everything that was started, newest first; resolves once all of it is gone. */
@@ -210,6 +221,37 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       if (!triggered.has(fn)) emit({ kind: 'function', functionName: fn.functionName, trigger: 'no event source mapping' });
     }
 
+    const stateMachines = new Map<string, LocalStateMachine>();
+    for (const [terraformName, config] of Object.entries(stack.resources('aws_sfn_state_machine'))) {
+      const stateMachineArn = resources.resolve(`\${aws_sfn_state_machine.${terraformName}.arn}`);
+      const machineName = String(config.name);
+      const machine = new LocalStateMachine({
+        definition: JSON.parse(resources.resolve(String(config.definition))) as object,
+        stateMachineArn,
+        functions: (reference) => functions.get(functionNameOf(reference)),
+        publish: async (topicArn, subject, message) => {
+          const { MessageId } = await clients.sns.send(new PublishCommand({ TopicArn: topicArn, Subject: subject, Message: message }));
+          return { MessageId: MessageId ?? '' };
+        },
+        onEvent: (event) => emit({ kind: 'execution', stateMachine: machineName, event }),
+        // The workflow's first retry waits IntervalSeconds (2 s); --retry-delay sets it instead.
+        retryIntervalScale: options.retryDelaySeconds === undefined ? 1 : options.retryDelaySeconds / 2,
+      });
+      stoppers.push(() => machine.stop());
+      stateMachines.set(machineName, machine);
+      emit({ kind: 'function', functionName: machineName, trigger: 'state machine, started by StartExecution' });
+    }
+
+    const userPools = new Map<string, LocalUserPool>();
+    for (const [terraformName] of Object.entries(stack.resources('aws_cognito_user_pool'))) {
+      const poolArn = resources.resolve(`\${aws_cognito_user_pool.${terraformName}.arn}`);
+      const client = Object.entries(stack.resources('aws_cognito_user_pool_client')).find(
+        ([, config]) => String(config.user_pool_id).includes(`aws_cognito_user_pool.${terraformName}.`),
+      );
+      const clientId = client ? resources.resolve(`\${aws_cognito_user_pool_client.${client[0]}.id}`) : undefined;
+      userPools.set(poolArn, new LocalUserPool({ pool: poolArn, clientId }));
+    }
+
     let apiUrl: string | undefined;
     if (Object.keys(stack.resources('aws_api_gateway_rest_api')).length > 0) {
       const api: RunningRestApi = await startRestApi({
@@ -217,7 +259,16 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
         resolve: (value) => resources.resolve(value),
         backends: {
           sqs: sqsQueryBackend({ sqs: clients.sqs, queueUrlOf: async (_account, queueName) => resources.queueByName(queueName).url }),
+          states: stepFunctionsBackend({
+            startExecution: ({ stateMachineArn, input, name }) => {
+              const machine = [...stateMachines.values()].find((candidate) => candidate.stateMachineArn === stateMachineArn);
+              if (!machine) throw new StepFunctionsError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
+              const { executionArn, startDate } = machine.startExecution({ name, input: JSON.parse(input) as unknown });
+              return { executionArn, startDate };
+            },
+          }),
         },
+        userPools,
         port: options.apiPort,
         throttle: options.throttle ?? true,
         onAccessLog: (accessLog) => emit({ kind: 'request', accessLog }),
@@ -239,6 +290,9 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       clients,
       functions,
       notifications,
+      stateMachines,
+      userPools,
+      database: databases?.mariadb,
       s3Triggers: bucketNotifications.map((notification) => ({
         bucket: notification.bucket,
         keyPrefix: notification.filterPrefix ?? '',
@@ -466,7 +520,7 @@ function stackRegion(stack: SynthesizedStack): string {
   return providers[0]?.region ?? 'us-east-1';
 }
 
-/** An output that names what is not run locally (a user pool) says so instead of failing the start. */
+/** An output that names what is not run locally (a hosted UI's domain) says so instead of failing the start. */
 export const NOT_AVAILABLE_LOCALLY = '(not available locally)';
 
 function resolveOutputs(stack: SynthesizedStack, resources: ProvisionedStack): Record<string, string> {

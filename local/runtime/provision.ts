@@ -75,8 +75,6 @@ export interface ProvisionedResource {
   readonly type: string;
   readonly name: string;
   readonly detail: string;
-  /** Declared by the stack but deliberately not run locally; `detail` says why. */
-  readonly notRun?: true;
 }
 
 /**
@@ -85,20 +83,17 @@ export interface ProvisionedResource {
  * bucket's encryption, versioning, lifecycle and public access settings have nothing to
  * act on locally, nor does a VPC (every local function reaches every emulator; the
  * network rules are proven by the synth tests), a cluster's instances and parameters are
- * one MariaDB, and API Gateway, Lambda, Step Functions and bucket notifications are run
- * by the runtime itself rather than provisioned.
+ * one MariaDB, and API Gateway, Lambda, Step Functions, Cognito user pools (as token
+ * issuers) and bucket notifications are run by the runtime itself rather than provisioned.
  */
 const NOT_PROVISIONED =
-  /^aws_(iam_|cloudwatch_log_group|api_gateway_|lambda_|sfn_|sqs_queue_policy|sqs_queue_redrive_allow_policy|sns_topic_policy|s3_bucket_(notification|policy|public_access_block|ownership_controls|server_side_encryption_configuration|versioning|lifecycle_configuration)$|vpc$|subnet$|route_table|default_security_group$|security_group$|vpc_security_group_(ingress|egress)_rule$|vpc_endpoint$|db_subnet_group$|rds_cluster_parameter_group$|rds_cluster_instance$)/;
+  /^aws_(iam_|cloudwatch_log_group|api_gateway_|lambda_|sfn_|cognito_|sqs_queue_policy|sqs_queue_redrive_allow_policy|sns_topic_policy|s3_bucket_(notification|policy|public_access_block|ownership_controls|server_side_encryption_configuration|versioning|lifecycle_configuration)$|vpc$|subnet$|route_table|default_security_group$|security_group$|vpc_security_group_(ingress|egress)_rule$|vpc_endpoint$|db_subnet_group$|rds_cluster_parameter_group$|rds_cluster_instance$)/;
 /**
- * Sign-in is not part of any local flow yet: user pools are announced as not run, and
- * what refers to them (an output) is reported as not available locally.
+ * Whether a synthesized value refers to what has no local counterpart: a user pool's
+ * hosted UI domain (the runtime's user pools issue tokens, they serve no sign-in pages).
  */
-const NOT_RUN_LOCALLY = /^aws_cognito_/;
-
-/** Whether a synthesized value refers to a resource that is not run locally. */
 export function refersToNotRunResource(value: string): boolean {
-  return /\$\{[^}]*\baws_cognito_/.test(value);
+  return /\$\{[^}]*\baws_cognito_user_pool_domain\./.test(value);
 }
 /** Stands in for the unique suffix Terraform appends to a bucket_prefix. */
 export const LOCAL_BUCKET_SUFFIX = 'local';
@@ -182,6 +177,8 @@ export class ProvisionedStack {
         const id = `${this.region}_Local${name.replace(/[^A-Za-z0-9]/g, '').slice(0, 12)}`;
         return { id, arn: `arn:aws:cognito-idp:${this.region}:${LOCAL_ACCOUNT_ID}:userpool/${id}` }[attribute];
       }
+      case 'aws_cognito_user_pool_client':
+        return { id: `local-client-${name.replace(/[^A-Za-z0-9]/g, '').slice(0, 20)}` }[attribute];
       case 'aws_s3_bucket': {
         const bucket = this.buckets.get(name);
         return { arn: bucket?.arn, id: bucket?.name, bucket: bucket?.name }[attribute];
@@ -243,7 +240,7 @@ export async function provisionStack(
   }
 
   for (const config of Object.values(stack.resources('aws_cognito_user_pool'))) {
-    onCreated({ type: 'user pool', name: String(config.name), detail: 'sign-in is not part of the local flow', notRun: true });
+    onCreated({ type: 'user pool', name: String(config.name), detail: 'ID tokens issued by the local runtime; no hosted UI' });
   }
 
   for (const [name, config] of Object.entries(stack.resources('aws_sns_topic'))) {
@@ -276,7 +273,7 @@ export async function provisionStack(
 function reportUnsupported(stack: SynthesizedStack): void {
   const handled = new Set(['aws_dynamodb_table', 'aws_sns_topic', 'aws_sqs_queue', 'aws_sns_topic_subscription', 'aws_s3_bucket', 'aws_rds_cluster']);
   const unsupported = Object.keys(stack.json.resource ?? {}).filter(
-    (type) => !handled.has(type) && !NOT_PROVISIONED.test(type) && !NOT_RUN_LOCALLY.test(type),
+    (type) => !handled.has(type) && !NOT_PROVISIONED.test(type),
   );
   if (unsupported.length > 0) {
     // Failing beats a local run that silently lacks part of the pipeline.

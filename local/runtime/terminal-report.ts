@@ -3,6 +3,7 @@
  * where, then each stage an order passes (request, invocation, notification).
  */
 import type { PipelineEvent } from './local-pipeline';
+import type { StateMachineEvent } from './step-functions';
 
 export interface TerminalReportOptions {
   /** Show each function's own log lines. @default true */
@@ -25,7 +26,7 @@ function describe(event: PipelineEvent, options: TerminalReportOptions): string 
     case 'emulator':
       return `started   ${event.name} on ${event.endpoint}`;
     case 'resource':
-      return `${event.resource.notRun ? 'not run ' : 'created '}  ${event.resource.type} ${event.resource.name}${event.resource.detail ? ` (${event.resource.detail})` : ''}`;
+      return `created   ${event.resource.type} ${event.resource.name}${event.resource.detail ? ` (${event.resource.detail})` : ''}`;
     case 'function':
       return `function  ${event.functionName} <- ${event.trigger}`;
     case 'api':
@@ -55,8 +56,35 @@ function describe(event: PipelineEvent, options: TerminalReportOptions): string 
         .join('\n');
       return `email     to ${to} (captured, not sent)\n          | Subject: ${notification.subject ?? '(none)'}\n${body}`;
     }
+    case 'execution':
+      return describeExecutionEvent(event.stateMachine, event.event);
     case 'error':
       return `error     ${event.where}: ${event.error instanceof Error ? event.error.message : String(event.error)}`;
+  }
+}
+
+/** One line per step a person follows; entering each state would be noise. */
+function describeExecutionEvent(stateMachine: string, event: StateMachineEvent): string | undefined {
+  const prefix = `execute   ${stateMachine} ${event.name}:`;
+  switch (event.type) {
+    case 'ExecutionStarted':
+      return `${prefix} started`;
+    case 'TaskFailed':
+      return `${prefix} ${event.state} failed with ${event.error}`;
+    case 'StateRetried':
+      return `${prefix} retrying ${event.state} (attempt ${event.attempt})`;
+    case 'StateCaught':
+      return `${prefix} ${event.state} failed for good, going to ${event.next}`;
+    case 'ExecutionSucceeded':
+      return `${prefix} SUCCEEDED`;
+    case 'ExecutionFailed':
+      return `${prefix} FAILED with ${event.error}`;
+    case 'ExecutionAborted':
+      return `${prefix} ABORTED`;
+    case 'ExecutionTimedOut':
+      return `${prefix} TIMED OUT`;
+    default:
+      return undefined;
   }
 }
 

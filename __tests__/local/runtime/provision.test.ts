@@ -22,12 +22,12 @@ test('references resolve to local ARNs, and an unknown attribute names the file 
   expect(() => local.resolve('${aws_sqs_queue.q.arn}')).toThrow(/cannot resolve \$\{aws_sqs_queue\.q\.arn\}: add it to local\/runtime\/provision\.ts/);
 });
 
-test('user pools are announced as not run locally, and what refers to them is recognised', async () => {
+test('user pools are announced as token issuers, and what refers to a hosted UI is recognised', async () => {
   const stack = new SynthesizedStack({ resource: { aws_cognito_user_pool: { users: { name: 'dev-users' } } } });
   const announced: unknown[] = [];
   await provisionStack(stack, NO_CLIENTS, 'us-east-1', (resource) => announced.push(resource));
-  expect(announced).toEqual([{ type: 'user pool', name: 'dev-users', detail: 'sign-in is not part of the local flow', notRun: true }]);
+  expect(announced).toEqual([{ type: 'user pool', name: 'dev-users', detail: 'ID tokens issued by the local runtime; no hosted UI' }]);
   expect(refersToNotRunResource('https://${aws_cognito_user_pool_domain.d.domain}.auth.us-east-1.amazoncognito.com')).toBe(true);
-  expect(refersToNotRunResource('${substr(sha1(aws_cognito_user_pool.users.id), 0, 10)}')).toBe(true);
+  expect(refersToNotRunResource('${aws_cognito_user_pool.users.id}')).toBe(false);
   expect(refersToNotRunResource('${aws_sns_topic.t.arn}')).toBe(false);
 });

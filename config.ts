@@ -12,6 +12,7 @@
  * | COGNITO_CALLBACK_URLS | `http://localhost:8080/callback` | inventory: comma-separated URLs the hosted UI may return to after sign-in |
  * | COGNITO_LOGOUT_URLS | `http://localhost:8080/` | inventory: comma-separated URLs the hosted UI may return to after sign-out |
  * | REPORT_USER_POOL_ARN | (none)    | report: an existing Cognito user pool whose users may ask for reports; none = the stack's own pool |
+ * | REPORT_DB_ENDPOINT, REPORT_DB_SECRET_ARN, REPORT_DB_SUBNET_IDS, REPORT_DB_SECURITY_GROUP_ID | (none) | report: an existing MySQL database to use instead of the stack's own Aurora cluster; all four together (REPORT_DB_PORT optional, default 3306) |
  */
 
 export interface PipelineConfig {
@@ -27,6 +28,20 @@ export interface PipelineConfig {
   readonly logoutUrls: string[];
   /** When undefined, the report pipeline has a user pool of its own. */
   readonly reportUserPoolArn?: string;
+  /** When undefined, the report pipeline has an Aurora cluster of its own. */
+  readonly reportDatabase?: ExistingDatabase;
+}
+
+/** A MySQL database that already exists, and where the functions that read it run. */
+export interface ExistingDatabase {
+  readonly endpoint: string;
+  readonly port: number;
+  /** A Secrets Manager secret holding JSON `username` and `password`. */
+  readonly secretArn: string;
+  /** Private subnets from which the database (and Secrets Manager) can be reached. */
+  readonly subnetIds: string[];
+  /** A security group the database admits on its port; the functions run with it. */
+  readonly securityGroupId: string;
 }
 
 export class ConfigError extends Error {
@@ -53,6 +68,8 @@ const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 // The longest bucket name here is "<env>-inventory-upload-<suffix>", within S3's 63 characters.
 const BUCKET_SUFFIX_PATTERN = /^[a-z0-9][a-z0-9-]{0,22}[a-z0-9]$|^[a-z0-9]$/;
 const WHOLE_NUMBER = /^\d{1,9}$/;
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@!-]+$/;
+const HOST_NAME = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 const USER_POOL_ARN = /^arn:aws[a-z-]*:cognito-idp:[a-z0-9-]+:\d{12}:userpool\/[a-z0-9-]+_[A-Za-z0-9]+$/;
 
 type Env = Record<string, string | undefined>;
@@ -71,6 +88,7 @@ export function loadConfig(env: Env = process.env): PipelineConfig {
   const callbackUrls = readList(env, 'COGNITO_CALLBACK_URLS') ?? DEFAULT_CALLBACK_URLS;
   const logoutUrls = readList(env, 'COGNITO_LOGOUT_URLS') ?? DEFAULT_LOGOUT_URLS;
   const reportUserPoolArn = readVariable(env, 'REPORT_USER_POOL_ARN');
+  const database = readExistingDatabase(env);
 
   const problems: string[] = [];
   if (!ENVIRONMENT_PATTERN.test(environment)) {
@@ -97,6 +115,7 @@ export function loadConfig(env: Env = process.env): PipelineConfig {
       `REPORT_USER_POOL_ARN="${reportUserPoolArn}" is not a Cognito user pool ARN (e.g. "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEf123").`,
     );
   }
+  if (database.problems.length > 0) problems.push(...database.problems);
   problems.push(...redirectUrlProblems('COGNITO_CALLBACK_URLS', callbackUrls), ...redirectUrlProblems('COGNITO_LOGOUT_URLS', logoutUrls));
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -109,7 +128,33 @@ export function loadConfig(env: Env = process.env): PipelineConfig {
     callbackUrls,
     logoutUrls,
     reportUserPoolArn,
+    reportDatabase: database.value,
   };
+}
+
+const DATABASE_VARIABLES = ['REPORT_DB_ENDPOINT', 'REPORT_DB_SECRET_ARN', 'REPORT_DB_SUBNET_IDS', 'REPORT_DB_SECURITY_GROUP_ID'] as const;
+
+/** All four variables, or none: half an existing database would deploy a pipeline that cannot connect. */
+function readExistingDatabase(env: Env): { value?: ExistingDatabase; problems: string[] } {
+  const set = DATABASE_VARIABLES.filter((name) => readVariable(env, name) !== undefined);
+  const port = readVariable(env, 'REPORT_DB_PORT');
+  if (set.length === 0) {
+    return { problems: port === undefined ? [] : ['REPORT_DB_PORT is set without REPORT_DB_ENDPOINT and the other REPORT_DB_* variables.'] };
+  }
+  const problems: string[] = [];
+  const missing = DATABASE_VARIABLES.filter((name) => !set.includes(name));
+  if (missing.length > 0) problems.push(`An existing database needs all of ${DATABASE_VARIABLES.join(', ')}; missing: ${missing.join(', ')}.`);
+  const endpoint = readVariable(env, 'REPORT_DB_ENDPOINT') ?? '';
+  const secretArn = readVariable(env, 'REPORT_DB_SECRET_ARN') ?? '';
+  const subnetIds = readList(env, 'REPORT_DB_SUBNET_IDS') ?? [];
+  const securityGroupId = readVariable(env, 'REPORT_DB_SECURITY_GROUP_ID') ?? '';
+  if (endpoint !== '' && !HOST_NAME.test(endpoint)) problems.push(`REPORT_DB_ENDPOINT="${endpoint}" is not a host name (e.g. "coffee.cluster-abc.us-east-1.rds.amazonaws.com").`);
+  if (secretArn !== '' && !SECRET_ARN.test(secretArn)) problems.push(`REPORT_DB_SECRET_ARN="${secretArn}" is not a Secrets Manager secret ARN.`);
+  if (subnetIds.some((id) => !/^subnet-[0-9a-f]+$/.test(id))) problems.push(`REPORT_DB_SUBNET_IDS must be comma-separated subnet ids (e.g. "subnet-0abc,subnet-0def").`);
+  if (securityGroupId !== '' && !/^sg-[0-9a-f]+$/.test(securityGroupId)) problems.push(`REPORT_DB_SECURITY_GROUP_ID="${securityGroupId}" is not a security group id (e.g. "sg-0abc").`);
+  if (port !== undefined && !/^\d{1,5}$/.test(port)) problems.push(`REPORT_DB_PORT="${port}" is not a port number.`);
+  if (problems.length > 0) return { problems };
+  return { value: { endpoint, port: Number(port ?? 3306), secretArn, subnetIds, securityGroupId }, problems };
 }
 
 function readList(env: Env, name: string): string[] | undefined {

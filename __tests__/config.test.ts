@@ -14,6 +14,7 @@ describe('loadConfig', () => {
       callbackUrls: ['http://localhost:8080/callback'],
       logoutUrls: ['http://localhost:8080/'],
       reportUserPoolArn: undefined,
+      reportDatabase: undefined,
     });
   });
 
@@ -67,6 +68,29 @@ describe('loadConfig', () => {
   ])('rejects %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('reads an existing database for the report pipeline, all four variables together', () => {
+    const database = {
+      REPORT_DB_ENDPOINT: 'coffee.cluster-abc.us-east-1.rds.amazonaws.com',
+      REPORT_DB_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:coffee-AbCdEf',
+      REPORT_DB_SUBNET_IDS: 'subnet-0aaa, subnet-0bbb',
+      REPORT_DB_SECURITY_GROUP_ID: 'sg-0ccc',
+    };
+    expect(loadConfig(database).reportDatabase).toEqual({
+      endpoint: 'coffee.cluster-abc.us-east-1.rds.amazonaws.com',
+      port: 3306,
+      secretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:coffee-AbCdEf',
+      subnetIds: ['subnet-0aaa', 'subnet-0bbb'],
+      securityGroupId: 'sg-0ccc',
+    });
+    expect(loadConfig({ ...database, REPORT_DB_PORT: '3307' }).reportDatabase?.port).toBe(3307);
+    expect(() => loadConfig({ REPORT_DB_ENDPOINT: database.REPORT_DB_ENDPOINT })).toThrow(
+      /needs all of REPORT_DB_ENDPOINT, REPORT_DB_SECRET_ARN, REPORT_DB_SUBNET_IDS, REPORT_DB_SECURITY_GROUP_ID; missing: REPORT_DB_SECRET_ARN, REPORT_DB_SUBNET_IDS, REPORT_DB_SECURITY_GROUP_ID/,
+    );
+    expect(() => loadConfig({ ...database, REPORT_DB_SUBNET_IDS: 'private-a' })).toThrow(/REPORT_DB_SUBNET_IDS must be comma-separated subnet ids/);
+    expect(() => loadConfig({ ...database, REPORT_DB_SECRET_ARN: 'coffee-login' })).toThrow(/REPORT_DB_SECRET_ARN="coffee-login" is not a Secrets Manager secret ARN/);
+    expect(() => loadConfig({ REPORT_DB_PORT: '3307' })).toThrow(/REPORT_DB_PORT is set without REPORT_DB_ENDPOINT/);
   });
 
   it('reports every problem at once', () => {

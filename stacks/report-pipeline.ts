@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
-import { TerraformOutput } from 'cdktf';
+import { ITerraformDependable, TerraformOutput } from 'cdktf';
 import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
-import { PipelineConfig } from '../config';
+import { ExistingDatabase, PipelineConfig } from '../config';
 import { ApiGatewayToStepFunctions } from '../constructs/api-gateway-to-step-functions';
 import { AuroraMysqlServerless } from '../constructs/aurora-mysql-serverless';
 import { HostedUiUserPool } from '../constructs/hosted-ui-user-pool';
@@ -61,17 +61,7 @@ export class ReportPipelineStack extends PipelineStack {
       expire: [{ prefix: REPORT_PREFIX, days: REPORT_RETENTION_DAYS }],
     });
 
-    // The database, in private subnets with no route out: functions reach Secrets
-    // Manager through an interface endpoint, and nothing reaches the database but them.
-    const network = new PrivateNetwork(this, 'network', { name: name('report'), region: config.region });
-    const database = new AuroraMysqlServerless(this, 'database', {
-      name: name('coffee'),
-      network,
-      databaseName: REPORT_DATABASE_NAME,
-    });
-    const databaseClients = network.securityGroup('database-clients', 'Functions that read the COFFEE database');
-    database.allowConnectionsFrom(databaseClients.id);
-    network.allowEndpointAccessFrom(databaseClients.id);
+    const database = config.reportDatabase ? existingDatabase(config.reportDatabase) : this.ownDatabase();
     const databaseFunction = (id: string, functionName: string, entry: string, description: string) => {
       const fn = new NodejsFunction(this, id, {
         functionName,
@@ -81,14 +71,14 @@ export class ReportPipelineStack extends PipelineStack {
         timeoutSeconds: DATABASE_FUNCTION_TIMEOUT_SECONDS,
         environment: {
           DB_HOST: database.endpoint,
-          DB_PORT: database.portAttribute,
+          DB_PORT: database.port,
           DB_NAME: REPORT_DATABASE_NAME,
-          DB_SECRET_ARN: database.masterUserSecretArn,
+          DB_SECRET_ARN: database.secretArn,
         },
-        vpc: { subnetIds: network.subnetIds, securityGroupIds: [databaseClients.id] },
+        vpc: { subnetIds: database.subnetIds, securityGroupIds: [database.clientSecurityGroupId] },
       });
       fn.role.addInlinePolicy('read-database-secret', 'read-database-secret', [
-        { Sid: 'ReadDatabaseLogin', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [database.masterUserSecretArn] },
+        { Sid: 'ReadDatabaseLogin', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [database.secretArn] },
       ]);
       return fn;
     };
@@ -106,7 +96,7 @@ export class ReportPipelineStack extends PipelineStack {
       input: JSON.stringify({}),
       triggers: { code: migrate.function.sourceCodeHash },
       // The function can connect only once the database has an instance to answer.
-      dependsOn: [database.instance, migrate.function],
+      dependsOn: [...database.readyAfter, migrate.function],
     });
 
     // Step 2: the data step.
@@ -191,4 +181,53 @@ export class ReportPipelineStack extends PipelineStack {
     new TerraformOutput(this, 'topic_arn', { value: topic.arn });
     new TerraformOutput(this, 'database_endpoint', { value: database.endpoint });
   }
+
+  /**
+   * The stack's own database: Aurora MySQL Serverless v2 in private subnets with no route
+   * out. Functions reach Secrets Manager through an interface endpoint, and nothing reaches
+   * the database but them.
+   */
+  private ownDatabase(): ReportDatabase {
+    const name = (labName: string) => this.resourceName(labName);
+    const network = new PrivateNetwork(this, 'network', { name: name('report'), region: this.config.region });
+    const database = new AuroraMysqlServerless(this, 'database', {
+      name: name('coffee'),
+      network,
+      databaseName: REPORT_DATABASE_NAME,
+    });
+    const clients = network.securityGroup('database-clients', 'Functions that read the COFFEE database');
+    database.allowConnectionsFrom(clients.id);
+    network.allowEndpointAccessFrom(clients.id);
+    return {
+      endpoint: database.endpoint,
+      port: database.portAttribute,
+      secretArn: database.masterUserSecretArn,
+      subnetIds: network.subnetIds,
+      clientSecurityGroupId: clients.id,
+      readyAfter: [database.instance],
+    };
+  }
+}
+
+/** What the database functions need to know of the database, whichever it is. */
+interface ReportDatabase {
+  readonly endpoint: string;
+  readonly port: string;
+  readonly secretArn: string;
+  readonly subnetIds: string[];
+  readonly clientSecurityGroupId: string;
+  /** What must exist before the database answers (nothing for one that already exists). */
+  readonly readyAfter: ITerraformDependable[];
+}
+
+/** A database that already exists (REPORT_DB_*): its network and access are the owner's. */
+function existingDatabase(database: ExistingDatabase): ReportDatabase {
+  return {
+    endpoint: database.endpoint,
+    port: String(database.port),
+    secretArn: database.secretArn,
+    subnetIds: database.subnetIds,
+    clientSecurityGroupId: database.securityGroupId,
+    readyAfter: [],
+  };
 }

@@ -142,3 +142,36 @@ describe('report-pipeline: least privilege', () => {
     ], 'ImplicitlyDenied');
   });
 });
+
+describe('report-pipeline with an existing database (REPORT_DB_*)', () => {
+  const existing = {
+    endpoint: 'coffee.cluster-abc.us-east-1.rds.amazonaws.com',
+    port: 3307,
+    secretArn: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:coffee-login-AbCdEf',
+    subnetIds: ['subnet-0aaa', 'subnet-0bbb'],
+    securityGroupId: 'sg-0ccc',
+  };
+  const { stack: withExisting } = synthStack(ReportPipelineStack, 'report-pipeline', { ...TEST_CONFIG, reportDatabase: existing });
+  const existingIam = new StackIam(withExisting, TEST_CONFIG.region);
+
+  it('creates no network and no cluster, and points the functions at the given database', () => {
+    for (const type of ['aws_vpc', 'aws_subnet', 'aws_vpc_endpoint', 'aws_rds_cluster', 'aws_security_group']) {
+      expect(withExisting.resources(type)).toEqual({});
+    }
+    for (const functionName of ['test-FetchSupplierData', 'test-MigrateReportDatabase']) {
+      const fn = withExisting.resource('aws_lambda_function', withExisting.findName('aws_lambda_function', 'function_name', functionName));
+      expect((fn.environment as { variables: Record<string, string> }).variables).toMatchObject({
+        DB_HOST: existing.endpoint,
+        DB_PORT: '3307',
+        DB_SECRET_ARN: existing.secretArn,
+      });
+      expect(fn.vpc_config).toEqual({ subnet_ids: existing.subnetIds, security_group_ids: [existing.securityGroupId] });
+    }
+  });
+
+  it('still applies the migrations on deploy, and reads only the given secret', async () => {
+    only(withExisting.resources('aws_lambda_invocation'));
+    await existingIam.expectDecisions('test-FetchSupplierData-role', [['secretsmanager:GetSecretValue', existing.secretArn]], 'Allowed');
+    await existingIam.expectDecisions('test-FetchSupplierData-role', [['secretsmanager:GetSecretValue', `${existing.secretArn}x`]], 'ImplicitlyDenied');
+  });
+});

@@ -12,19 +12,12 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { InventoryPipelineStack, MAX_INVENTORY_FILE_BYTES } from '../../stacks/inventory-pipeline';
 import { StackIam } from '../support/iam';
-import { synthStack, TEST_CONFIG } from '../support/synth';
+import { functionOf, only, synthStack, TEST_CONFIG } from '../support/synth';
 
 const { synthesized, stack } = synthStack(InventoryPipelineStack, 'inventory-pipeline');
 const iam = new StackIam(stack, TEST_CONFIG.region);
-const only = <T>(record: Record<string, T>): [string, T] => {
-  const entries = Object.entries(record);
-  expect(entries).toHaveLength(1);
-  return entries[0];
-};
-const functionNamed = (functionName: string) =>
-  stack.resource('aws_lambda_function', stack.findName('aws_lambda_function', 'function_name', functionName));
-const variablesOf = (functionName: string) =>
-  (functionNamed(functionName).environment as { variables: Record<string, string> }).variables;
+const functionNamed = (functionName: string) => functionOf(stack, functionName).config;
+const variablesOf = (functionName: string) => functionOf(stack, functionName).variables;
 const [bucketKey, bucket] = only(stack.resources('aws_s3_bucket'));
 const bucketRef = (attribute: string) => `\${aws_s3_bucket.${bucketKey}.${attribute}}`;
 const bucketArn = iam.resolve(bucketRef('arn'));

@@ -12,15 +12,10 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { DataArchiveFile } from '@cdktf/provider-archive/lib/data-archive-file';
 import { OrdersPipelineStack } from '../../stacks/orders-pipeline';
 import { StackIam } from '../support/iam';
-import { synthStack, TEST_CONFIG } from '../support/synth';
+import { only, synthStack, TEST_CONFIG } from '../support/synth';
 
 const { synthesized, stack } = synthStack(OrdersPipelineStack, 'orders-pipeline');
 const iam = new StackIam(stack, TEST_CONFIG.region);
-const only = <T>(record: Record<string, T>): [string, T] => {
-  const entries = Object.entries(record);
-  expect(entries).toHaveLength(1);
-  return entries[0];
-};
 
 describe('orders-pipeline: the lab resources, named per environment', () => {
   it('has the orders table keyed by orderID, streaming NEW_IMAGE, on demand, encrypted, with PITR', () => {

@@ -1,18 +1,12 @@
 import { ReportPipelineStack } from '../../stacks/report-pipeline';
 import { StackIam } from '../support/iam';
-import { synthStack, TEST_CONFIG } from '../support/synth';
+import { functionOf, only, synthStack, TEST_CONFIG } from '../support/synth';
 
 /** The report pipeline as synthesized: its wiring, and least privilege simulated for every role. */
 const { stack } = synthStack(ReportPipelineStack, 'report-pipeline');
 const iam = new StackIam(stack, TEST_CONFIG.region);
-const only = <T>(record: Record<string, T>): [string, T] => {
-  const entries = Object.entries(record);
-  expect(entries).toHaveLength(1);
-  return entries[0];
-};
-const functionNamed = (functionName: string) =>
-  stack.resource('aws_lambda_function', stack.findName('aws_lambda_function', 'function_name', functionName));
-const variablesOf = (functionName: string) => (functionNamed(functionName).environment as { variables: Record<string, string> }).variables;
+const functionNamed = (functionName: string) => functionOf(stack, functionName).config;
+const variablesOf = (functionName: string) => functionOf(stack, functionName).variables;
 
 const [bucketKey] = only(stack.resources('aws_s3_bucket'));
 const bucketArn = iam.resolve(`\${aws_s3_bucket.${bucketKey}.arn}`);

@@ -15,3 +15,16 @@ export function synthStack(StackType: StackClass, id: string, config: PipelineCo
   const synthesized = Testing.synth(stack);
   return { synthesized, stack: SynthesizedStack.parse(synthesized) };
 }
+
+/** The one entry of a record (the one resource of a type), failing the test if there are more or none. */
+export function only<T>(record: Record<string, T>): [string, T] {
+  const entries = Object.entries(record);
+  expect(entries).toHaveLength(1);
+  return entries[0];
+}
+
+/** A synthesized function by its function name, and the environment the stack gives it. */
+export function functionOf(stack: SynthesizedStack, functionName: string) {
+  const config = stack.resource('aws_lambda_function', stack.findName('aws_lambda_function', 'function_name', functionName));
+  return { config, variables: (config.environment as { variables: Record<string, string> }).variables };
+}

@@ -109,10 +109,15 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   };
 
   try {
-    const [dynamodbLocal, fauxqs] = await Promise.all([
+    // Only a stack with a database pays for MariaDB's start; all start side by side.
+    const hasDatabase = Object.keys(stack.resources('aws_rds_cluster')).length > 0;
+    const [dynamodbLocal, fauxqs, mariadb, secrets] = await allStarted([
       startEmulator(() => startDynamoDbLocal(), 'DynamoDB Local', stoppers, emit),
       startEmulator<RunningFauxqs>(() => startFauxqs({ region }), 'fauxqs (SQS, SNS, S3)', stoppers, emit),
-    ]);
+      hasDatabase ? startEmulator(() => startMariaDb(), 'MariaDB (Aurora MySQL)', stoppers, emit) : undefined,
+      hasDatabase ? startEmulator(() => startSecretsManager({ region }), 'Secrets Manager (GetSecretValue)', stoppers, emit) : undefined,
+    ] as const);
+    const databases = mariadb && secrets ? { mariadb, secrets } : undefined;
     // S3 is reached through a guard that refuses expired presigned links, as S3 does.
     const s3 = await startPresignedUrlGuard(fauxqs.endpoint);
     stoppers.push(() => s3.stop());
@@ -126,15 +131,6 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     };
     const streams = new DynamoDBStreamsClient({ ...clientConfig, endpoint: dynamodbLocal.endpoint });
     stoppers.push(async () => [clients.dynamodb, clients.sqs, clients.sns, clients.s3, streams].forEach((client) => client.destroy()));
-
-    // Only a stack with a database pays for MariaDB's start.
-    const databases =
-      Object.keys(stack.resources('aws_rds_cluster')).length === 0
-        ? undefined
-        : {
-            mariadb: await startEmulator(() => startMariaDb(), 'MariaDB (Aurora MySQL)', stoppers, emit),
-            secrets: await startEmulator(() => startSecretsManager({ region }), 'Secrets Manager (GetSecretValue)', stoppers, emit),
-          };
 
     const resources = await provisionStack(stack, { ...clients, databases }, region, (resource) => emit({ kind: 'resource', resource }));
 
@@ -307,6 +303,17 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     await stopAll();
     throw error;
   }
+}
+
+/**
+ * Waits for every start, even after one failed, so that nothing still starting is left
+ * running once the caller stops what did start; then reports the first failure.
+ */
+async function allStarted<T extends readonly unknown[]>(starts: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const outcomes = await Promise.allSettled(starts);
+  const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failure) throw failure.reason;
+  return outcomes.map((outcome) => (outcome as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
 }
 
 async function startEmulator<T extends RunningEmulator>(

@@ -15,7 +15,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { SynthesizedStack } from '../local/synthesized-stack';
+import { SynthesizedStack } from '../local/stack/synthesized-stack';
 import { benchInventoryFile } from './bench/inventory-file-throughput';
 import { benchPipelineThroughput } from './bench/pipeline-throughput';
 import { formatSummary, summarize } from './bench/stats';

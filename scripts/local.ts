@@ -1,13 +1,13 @@
 /**
  * `npm run local -- <stack>`: synthesizes the app and runs one pipeline stack on this
- * machine (see local/runtime/local-pipeline.ts) until Ctrl-C.
+ * machine (see local/pipeline/local-pipeline.ts) until Ctrl-C.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startLocalPipeline, type LocalPipeline } from '../local/runtime/local-pipeline';
-import { formatPipelineEvent } from '../local/runtime/terminal-report';
+import { startLocalPipeline, type LocalPipeline } from '../local/pipeline/local-pipeline';
+import { formatPipelineEvent } from '../local/pipeline/terminal-report';
 
 const ROOT = resolve(__dirname, '..');
 // The SDK warns about Node < 22 once per process; this script reports the Node version itself.

@@ -5,7 +5,7 @@ import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { ApiGatewayToStepFunctions } from '../../constructs/api-gateway-to-step-functions';
 import { fingerprint } from '../../constructs/rest-api';
 import { renderMappingTemplate } from '../../local/api-gateway/mapping-template';
-import { SynthesizedStack } from '../../local/synthesized-stack';
+import { SynthesizedStack } from '../../local/stack/synthesized-stack';
 import { FAKE_ACCOUNT, OTHER_ACCOUNT } from '../support/fake-aws';
 import { StackIam } from '../support/iam';
 

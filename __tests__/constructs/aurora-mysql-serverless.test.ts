@@ -7,7 +7,7 @@ import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
 import { AuroraMysqlServerless, AuroraMysqlServerlessProps } from '../../constructs/aurora-mysql-serverless';
 import { PrivateNetwork } from '../../constructs/private-network';
-import { ResourceConfig, SynthesizedStack } from '../../local/synthesized-stack';
+import { ResourceConfig, SynthesizedStack } from '../../local/stack/synthesized-stack';
 
 const REGION = 'us-east-1';
 

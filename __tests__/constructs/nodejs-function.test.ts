@@ -2,7 +2,7 @@ import { Testing, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { ArchiveProvider } from '@cdktf/provider-archive/lib/provider';
 import { NodejsFunction } from '../../constructs/nodejs-function';
-import { SynthesizedStack } from '../../local/synthesized-stack';
+import { SynthesizedStack } from '../../local/stack/synthesized-stack';
 import { StackIam } from '../support/iam';
 
 /** A function placed in two subnets with one security group, synthesized on its own. */

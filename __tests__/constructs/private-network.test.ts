@@ -6,7 +6,7 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { cidrSubnet, PrivateNetwork, PrivateNetworkProps } from '../../constructs/private-network';
-import { ResourceConfig, SynthesizedStack } from '../../local/synthesized-stack';
+import { ResourceConfig, SynthesizedStack } from '../../local/stack/synthesized-stack';
 
 const REGION = 'eu-west-1';
 

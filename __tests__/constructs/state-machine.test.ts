@@ -6,7 +6,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { StateMachine } from '../../constructs/state-machine';
-import { SynthesizedStack } from '../../local/synthesized-stack';
+import { SynthesizedStack } from '../../local/stack/synthesized-stack';
 import { FAKE_ACCOUNT, OTHER_ACCOUNT } from '../support/fake-aws';
 import { StackIam } from '../support/iam';
 import 'cdktf/lib/testing/adapters/jest';

@@ -3,7 +3,7 @@ import { Testing, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { StateMachine } from '../../constructs/state-machine';
-import { SynthesizedStack } from '../../local/synthesized-stack';
+import { SynthesizedStack } from '../../local/stack/synthesized-stack';
 import {
   CREDENTIALS_EXPIRE_TOO_SOON_ERROR,
   INVALID_REPORT_INPUT_ERROR,

@@ -1,4 +1,4 @@
-import { AttributeResolver } from '../../local/synthesized-stack';
+import { AttributeResolver } from '../../local/stack/synthesized-stack';
 
 /** An account id that is clearly not real; every fake ARN lives in it. */
 export const FAKE_ACCOUNT = '111122223333';

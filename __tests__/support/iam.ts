@@ -1,5 +1,5 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
-import { ResourceConfig, SynthesizedStack } from '../../local/synthesized-stack';
+import { ResourceConfig, SynthesizedStack } from '../../local/stack/synthesized-stack';
 import { FAKE_ACCOUNT, fakeAwsAttributes } from './fake-aws';
 
 interface NamedPolicy {

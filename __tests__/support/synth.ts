@@ -2,7 +2,7 @@ import { Testing, TerraformStack } from 'cdktf';
 // Declares the types of cdktf's jest matchers, which setup.js registers.
 import 'cdktf/lib/testing/adapters/jest';
 import { loadConfig, PipelineConfig } from '../../config';
-import { SynthesizedStack } from '../../local/synthesized-stack';
+import { SynthesizedStack } from '../../local/stack/synthesized-stack';
 
 export const TEST_CONFIG: PipelineConfig = loadConfig({ PIPELINE_ENV: 'test', PIPELINE_REGION: 'us-east-1' });
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ResourceConfig, SynthesizedStack } from '../synthesized-stack';
+import type { ResourceConfig, SynthesizedStack } from '../stack/synthesized-stack';
 import type { GatewayResponseConfig } from './gateway-responses';
 import { limitsFromSettings, type ThrottleLimits } from './throttle';
 

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SynthesizedStack } from '../synthesized-stack';
+import type { SynthesizedStack } from '../stack/synthesized-stack';
 import {
   contextVariable,
   errorVariables,
@@ -12,7 +12,7 @@ import {
   chooseContentType,
   type RenderedResponse,
 } from './gateway-responses';
-import type { LocalUserPool } from './local-user-pool';
+import type { LocalUserPool } from '../cognito/local-user-pool';
 import { renderMappingTemplate } from './mapping-template';
 import { checkRequestBody, validationErrorString } from './request-model';
 import { readRestApi, type ApiAuthorizer, type ApiIntegration, type ApiMethod, type ApiResource, type RestApiDefinition } from './rest-api-definition';

@@ -14,7 +14,7 @@
  * - Credentials are never checked; the region is read from each request's signature.
  */
 import { spawn } from 'node:child_process';
-import type { CreatedObject } from '../runtime/s3-event-record';
+import type { CreatedObject } from '../event-sources/s3-event-record';
 import { EmulatorProcess, EmulatorStartError, type RunningEmulator } from './emulator-process';
 
 export interface FauxqsOptions {

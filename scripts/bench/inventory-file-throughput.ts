@@ -11,8 +11,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadConfig } from '../../config';
 import { bundleFunction } from '../../constructs/bundle';
-import { startLocalPipeline, type LocalPipeline, type PipelineEvent } from '../../local/runtime/local-pipeline';
-import { synthesizeStack } from '../../local/runtime/synthesize';
+import { startLocalPipeline, type LocalPipeline, type PipelineEvent } from '../../local/pipeline/local-pipeline';
+import { synthesizeStack } from '../../local/stack/synthesize';
 import { formatSummary, summarize } from './stats';
 
 const PROCESS_FILE = 'bench-ProcessInventoryFile';

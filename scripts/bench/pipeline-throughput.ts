@@ -13,8 +13,8 @@ import * as path from 'node:path';
 import { loadConfig } from '../../config';
 import { bundleFunction } from '../../constructs/bundle';
 import { postOrdersConcurrently } from '../../local/load/post-orders';
-import { startLocalPipeline } from '../../local/runtime/local-pipeline';
-import { synthesizeStack } from '../../local/runtime/synthesize';
+import { startLocalPipeline } from '../../local/pipeline/local-pipeline';
+import { synthesizeStack } from '../../local/stack/synthesize';
 import { formatSummary, percentile, summarize } from './stats';
 
 const STORE_ORDER = 'bench-POC-Lambda-1';

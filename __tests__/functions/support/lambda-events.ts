@@ -51,7 +51,7 @@ export function sqsEvent(...records: SQSRecord[]): SQSEvent {
 
 /**
  * An S3 event as a bucket notification delivers it to Lambda. Build its records with
- * `s3EventRecord` (local/runtime/s3-event-record.ts), which encodes keys as S3 does.
+ * `s3EventRecord` (local/event-sources/s3-event-record.ts), which encodes keys as S3 does.
  */
 export function s3Event(...records: S3EventRecord[]): S3Event {
   return { Records: records };

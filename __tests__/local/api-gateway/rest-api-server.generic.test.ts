@@ -12,7 +12,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { TerraformStack, Testing } from 'cdktf';
 import { startRestApi, type RestApiServerOptions, type RunningRestApi } from '../../../local/api-gateway/rest-api-server';
-import { SynthesizedStack } from '../../../local/synthesized-stack';
+import { SynthesizedStack } from '../../../local/stack/synthesized-stack';
 import { call, postJson, RecordingBackend } from './support';
 
 /**

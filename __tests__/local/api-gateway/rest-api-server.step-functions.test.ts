@@ -3,10 +3,10 @@ import { CognitoUserPool } from '@cdktf/provider-aws/lib/cognito-user-pool';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { TerraformStack, Testing } from 'cdktf';
 import { ApiGatewayToStepFunctions, START_FAILED_TEMPLATE } from '../../../constructs/api-gateway-to-step-functions';
-import { LocalUserPool } from '../../../local/api-gateway/local-user-pool';
+import { LocalUserPool } from '../../../local/cognito/local-user-pool';
 import { startRestApi, type RestApiServerOptions, type RunningRestApi } from '../../../local/api-gateway/rest-api-server';
 import { stepFunctionsBackend, StepFunctionsError, type StartExecutionRequest } from '../../../local/api-gateway/step-functions-adapter';
-import { SynthesizedStack } from '../../../local/synthesized-stack';
+import { SynthesizedStack } from '../../../local/stack/synthesized-stack';
 import { FAKE_ACCOUNT } from '../../support/fake-aws';
 import { call, resolverFor, type Answer } from './support';
 

@@ -1,5 +1,5 @@
 import type { AwsIntegrationRequest, AwsIntegrationResponse, AwsServiceBackend } from '../../../local/api-gateway/rest-api-server';
-import type { SynthesizedStack } from '../../../local/synthesized-stack';
+import type { SynthesizedStack } from '../../../local/stack/synthesized-stack';
 import { OrdersPipelineStack } from '../../../stacks/orders-pipeline';
 import { fakeAwsAttributes } from '../../support/fake-aws';
 import { synthStack, TEST_CONFIG } from '../../support/synth';

@@ -22,7 +22,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startDynamoDbLocal } from '../../../../local/emulators/dynamodb-local';
 import type { RunningEmulator } from '../../../../local/emulators/emulator-process';
 import { startFauxqs } from '../../../../local/emulators/fauxqs';
-import { DynamoDbStreamReader } from '../../../../local/runtime/dynamodb-stream-reader';
+import { DynamoDbStreamReader } from '../../../../local/event-sources/dynamodb-stream-reader';
 import { startWireRecorder, type WireRecorder } from '../../../support/aws-wire-recorder';
 import { captureLogs, type CapturedLogs } from '../../support/captured-logs';
 import { lambdaContext } from '../../support/lambda-events';

@@ -28,7 +28,7 @@ import type { S3Event } from 'aws-lambda';
 import { startDynamoDbLocal } from '../../../../local/emulators/dynamodb-local';
 import type { RunningEmulator } from '../../../../local/emulators/emulator-process';
 import { startFauxqs } from '../../../../local/emulators/fauxqs';
-import { s3EventRecord } from '../../../../local/runtime/s3-event-record';
+import { s3EventRecord } from '../../../../local/event-sources/s3-event-record';
 import { startWireRecorder, type WireCall, type WireRecorder } from '../../../support/aws-wire-recorder';
 import { captureLogs, type CapturedLogs } from '../../support/captured-logs';
 import { lambdaContext, s3Event } from '../../support/lambda-events';

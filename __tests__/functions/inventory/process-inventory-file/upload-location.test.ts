@@ -7,7 +7,7 @@ import {
   uploadLocationOf,
 } from '../../../../functions/inventory/process-inventory-file/upload-location';
 import { InvalidEnvironmentVariableError } from '../../../../functions/shared/require-env';
-import { encodeS3EventKey, s3EventRecord } from '../../../../local/runtime/s3-event-record';
+import { encodeS3EventKey, s3EventRecord } from '../../../../local/event-sources/s3-event-record';
 
 describe('decodeS3EventKey', () => {
   it.each([

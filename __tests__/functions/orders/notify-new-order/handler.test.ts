@@ -22,7 +22,7 @@ import { startFauxqs } from '../../../../local/emulators/fauxqs';
 import { startWireRecorder, type WireRecorder } from '../../../support/aws-wire-recorder';
 import { expectStartRefusedWithout } from '../../support/start-refusal';
 import { captureLogs, type CapturedLogs } from '../../support/captured-logs';
-import { DynamoDbStreamReader } from '../../../../local/runtime/dynamodb-stream-reader';
+import { DynamoDbStreamReader } from '../../../../local/event-sources/dynamodb-stream-reader';
 import { lambdaContext } from '../../support/lambda-events';
 import { LOCAL_CLIENT_CONFIG, useLocalAwsEnvironment } from '../../support/local-aws-env';
 import { receiveEnvelopes, subscribeNewQueue, type SnsEnvelope } from '../../support/sns-subscriber';

@@ -4,7 +4,7 @@
  */
 import { createConnection, type Connection } from 'mysql2/promise';
 import { applyMigrations } from '../../../../functions/report/migrate-database/migrations';
-import { readMigrations } from '../../../../local/database/sql-migrations';
+import { readMigrations } from '../../../support/sql-migrations';
 import { startMariaDb, type RunningMariaDb } from '../../../../local/emulators/mariadb';
 import { startSecretsManager, type RunningSecretsManager } from '../../../../local/emulators/secrets-manager';
 import { lambdaContext } from '../../support/lambda-events';

@@ -5,7 +5,7 @@
 import { createConnection, type Connection } from 'mysql2/promise';
 import { applyMigrations } from '../../../../functions/report/migrate-database/migrations';
 import { fetchSupplierData } from '../../../../functions/report/fetch-supplier-data/supplier-data';
-import { readMigrations } from '../../../../local/database/sql-migrations';
+import { readMigrations } from '../../../support/sql-migrations';
 import { startMariaDb, type RunningMariaDb } from '../../../../local/emulators/mariadb';
 
 let mariadb: RunningMariaDb;

@@ -1,0 +1,53 @@
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { startFauxqs, type RunningFauxqs } from '../../../local/emulators/fauxqs';
+import { presignedExpiry, startPresignedUrlGuard } from '../../../local/emulators/presigned-url-guard';
+import type { RunningEmulator } from '../../../local/emulators/emulator-process';
+import { LOCAL_CREDENTIALS } from '../../../local/emulators/dynamodb-local';
+
+let fauxqs: RunningFauxqs;
+let guard: RunningEmulator;
+let s3: S3Client;
+let clock = new Date();
+
+beforeAll(async () => {
+  fauxqs = await startFauxqs();
+  guard = await startPresignedUrlGuard(fauxqs.endpoint, () => clock);
+  s3 = new S3Client({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS, endpoint: guard.endpoint });
+  await s3.send(new CreateBucketCommand({ Bucket: 'reports' }));
+  await s3.send(new PutObjectCommand({ Bucket: 'reports', Key: 'reports/a.html', Body: '<h1>Report</h1>' }));
+});
+
+afterAll(async () => {
+  s3?.destroy();
+  await guard?.stop();
+  await fauxqs?.stop();
+});
+
+test('a presigned link works until it expires, then S3 refuses it', async () => {
+  clock = new Date();
+  const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: 'reports', Key: 'reports/a.html' }), { expiresIn: 60, signingDate: clock });
+  expect(new URL(url).origin).toBe(guard.endpoint);
+
+  const fresh = await fetch(url);
+  expect(fresh.status).toBe(200);
+  expect(await fresh.text()).toBe('<h1>Report</h1>');
+
+  clock = new Date(clock.getTime() + 61_000);
+  const expired = await fetch(url);
+  expect(expired.status).toBe(403);
+  expect(await expired.text()).toMatch(/<Code>AccessDenied<\/Code><Message>Request has expired<\/Message>/);
+});
+
+test('requests that are not presigned pass through, bodies included', async () => {
+  clock = new Date(Date.now() + 365 * 24 * 3600 * 1000);
+  await s3.send(new PutObjectCommand({ Bucket: 'reports', Key: 'reports/b.html', Body: 'x'.repeat(200_000) }));
+  const { Body } = await s3.send(new GetObjectCommand({ Bucket: 'reports', Key: 'reports/b.html' }));
+  expect((await Body?.transformToString())?.length).toBe(200_000);
+});
+
+test('reads the expiry from the query, and treats a malformed one as expired', () => {
+  expect(presignedExpiry(new URL('http://x/b/k?X-Amz-Date=20261123T100000Z&X-Amz-Expires=3600'))).toEqual(new Date('2026-11-23T11:00:00Z'));
+  expect(presignedExpiry(new URL('http://x/b/k'))).toBeUndefined();
+  expect(presignedExpiry(new URL('http://x/b/k?X-Amz-Date=yesterday&X-Amz-Expires=60'))).toEqual(new Date(0));
+});

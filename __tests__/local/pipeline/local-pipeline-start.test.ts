@@ -1,0 +1,33 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalPipeline, type PipelineEvent } from '../../../local/pipeline/local-pipeline';
+import { acceptsConnections, portOf } from '../support/process-checks';
+
+jest.setTimeout(60_000);
+
+test('a stack that cannot run locally is refused by name, and every emulator it started is stopped', async () => {
+  const stackDir = mkdtempSync(join(tmpdir(), 'unrunnable-stack-'));
+  try {
+    writeFileSync(
+      join(stackDir, 'cdk.tf.json'),
+      JSON.stringify({
+        provider: { aws: [{ region: 'us-east-1' }] },
+        resource: {
+          aws_rds_cluster: { db: { cluster_identifier: 'dev-db', port: 3306 } },
+          aws_efs_file_system: { files: { creation_token: 'files' } },
+        },
+      }),
+    );
+    const events: PipelineEvent[] = [];
+    await expect(startLocalPipeline({ stackDir, onEvent: (event) => events.push(event) })).rejects.toThrow(
+      /cannot create these resource types yet: aws_efs_file_system/,
+    );
+    const started = events.flatMap((event) => (event.kind === 'emulator' ? [event] : []));
+    // DynamoDB Local, fauxqs, and for the cluster MariaDB and the local Secrets Manager.
+    expect(started.map((event) => event.name).sort()).toEqual(['DynamoDB Local', 'MariaDB (Aurora MySQL)', 'Secrets Manager (GetSecretValue)', 'fauxqs (SQS, SNS, S3)']);
+    for (const { endpoint } of started) expect(await acceptsConnections(portOf(endpoint.replace(/^mysql:/, 'http:')))).toBe(false);
+  } finally {
+    rmSync(stackDir, { recursive: true, force: true });
+  }
+});

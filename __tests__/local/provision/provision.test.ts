@@ -1,0 +1,33 @@
+import { provisionStack, ProvisionedStack, refersToNotRunResource, type ProvisionClients } from '../../../local/provision/provision';
+import { SynthesizedStack } from '../../../local/stack/synthesized-stack';
+
+const NO_CLIENTS = {} as ProvisionClients;
+
+test('a stack with a resource type the runtime cannot create is refused before anything starts', async () => {
+  const stack = new SynthesizedStack({ resource: { aws_efs_file_system: { files: { creation_token: 'f' } }, aws_iam_role: { r: { name: 'r' } } } });
+  await expect(provisionStack(stack, NO_CLIENTS, 'us-east-1')).rejects.toThrow(/cannot create these resource types yet: aws_efs_file_system/);
+});
+
+test('references resolve to local ARNs, and an unknown attribute names the file to extend', () => {
+  const stack = new SynthesizedStack({
+    resource: {
+      aws_iam_role: { role: { name: 'dev-role' } },
+      aws_lambda_function: { fn: { function_name: 'dev-fn' } },
+      aws_sqs_queue: { q: { name: 'dev-q' } },
+    },
+  });
+  const local = new ProvisionedStack(stack, 'eu-west-1');
+  expect(local.resolve('${aws_iam_role.role.arn}')).toBe('arn:aws:iam::000000000000:role/dev-role');
+  expect(local.resolve('${aws_lambda_function.fn.arn}')).toBe('arn:aws:lambda:eu-west-1:000000000000:function:dev-fn');
+  expect(() => local.resolve('${aws_sqs_queue.q.arn}')).toThrow(/cannot resolve \$\{aws_sqs_queue\.q\.arn\}: add it to local\/provision\/provision\.ts/);
+});
+
+test('user pools are announced as token issuers, and what refers to a hosted UI is recognised', async () => {
+  const stack = new SynthesizedStack({ resource: { aws_cognito_user_pool: { users: { name: 'dev-users' } } } });
+  const announced: unknown[] = [];
+  await provisionStack(stack, NO_CLIENTS, 'us-east-1', (resource) => announced.push(resource));
+  expect(announced).toEqual([{ type: 'user pool', name: 'dev-users', detail: 'ID tokens issued by the local runtime; no hosted UI' }]);
+  expect(refersToNotRunResource('https://${aws_cognito_user_pool_domain.d.domain}.auth.us-east-1.amazoncognito.com')).toBe(true);
+  expect(refersToNotRunResource('${aws_cognito_user_pool.users.id}')).toBe(false);
+  expect(refersToNotRunResource('${aws_sns_topic.t.arn}')).toBe(false);
+});

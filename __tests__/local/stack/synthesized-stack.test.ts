@@ -1,0 +1,23 @@
+import { SynthesizedStack } from '../../../local/stack/synthesized-stack';
+
+const stack = new SynthesizedStack({
+  resource: {
+    aws_rds_cluster: { db: { cluster_identifier: 'dev-coffee' } },
+    aws_sns_topic: { alerts: { name: 'dev-alerts' } },
+  },
+});
+const fake = (type: string, name: string, attribute: string) => `<${type}.${name}.${attribute}>`;
+
+test('a reference into a nested block reaches the resolver whole', () => {
+  expect(stack.resolve('${aws_rds_cluster.db.master_user_secret[0].secret_arn}', fake)).toBe(
+    '<aws_rds_cluster.db.master_user_secret[0].secret_arn>',
+  );
+});
+
+test('an argument the configuration sets resolves as written, an attribute through the resolver', () => {
+  expect(stack.resolve('${aws_sns_topic.alerts.name} / ${aws_sns_topic.alerts.arn}', fake)).toBe('dev-alerts / <aws_sns_topic.alerts.arn>');
+});
+
+test('an expression it cannot evaluate is refused by name', () => {
+  expect(() => stack.resolve('${upper(aws_sns_topic.alerts.name)}', fake)).toThrow(/Cannot resolve the Terraform expression \$\{upper\(aws_sns_topic\.alerts\.name\)\}/);
+});

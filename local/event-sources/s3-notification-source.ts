@@ -4,17 +4,12 @@
  * key filters, and each match invokes its function asynchronously with S3's event.
  */
 import type { AsyncInvoker } from '../lambda/async-invoker';
+import type { RunningPart } from '../running-part';
+import type { BucketNotificationSettings } from '../stack/bucket-notifications';
 import { s3EventRecord, type CreatedObject } from './s3-event-record';
 
-/** One `lambda_function` block of an aws_s3_bucket_notification, resolved. */
-export interface LambdaNotification {
-  /** The configuration's id, which S3 reports as `configurationId`. */
-  readonly id: string;
-  readonly bucket: string;
-  /** e.g. `s3:ObjectCreated:*` or `s3:ObjectCreated:Put`. */
-  readonly events: readonly string[];
-  readonly filterPrefix?: string;
-  readonly filterSuffix?: string;
+/** One `lambda_function` block of a bucket's notification configuration, with the invoker of its function. */
+export interface LambdaNotification extends Omit<BucketNotificationSettings, 'functionName'> {
   readonly invoker: AsyncInvoker;
 }
 
@@ -33,19 +28,29 @@ export function notificationMatches(notification: Omit<LambdaNotification, 'invo
 }
 
 /**
- * Delivers each created object to the notifications it matches.
- * @returns what to call to stop delivering
+ * Delivers each created object to the notifications it matches. Idle once every event
+ * delivered has been handled by its function (or given up on); stop() stops delivering
+ * and abandons the invokers' waiting retries.
  */
 export function startS3Notifications(
   source: { onObjectCreated(listener: (object: CreatedObject) => void): () => void },
   notifications: readonly LambdaNotification[],
   region: string,
-): { stop(): void } {
-  const stop = source.onObjectCreated((object) => {
+): RunningPart {
+  const unsubscribe = source.onObjectCreated((object) => {
     for (const notification of notifications) {
       if (!notificationMatches(notification, object)) continue;
       notification.invoker.enqueue({ Records: [s3EventRecord(object, { region, configurationId: notification.id })] });
     }
   });
-  return { stop };
+  const invokers = [...new Set(notifications.map((notification) => notification.invoker))];
+  return {
+    idle: async () => {
+      await Promise.all(invokers.map((invoker) => invoker.idle()));
+    },
+    stop: async () => {
+      unsubscribe();
+      await Promise.all(invokers.map((invoker) => invoker.stop()));
+    },
+  };
 }

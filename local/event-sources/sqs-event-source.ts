@@ -5,17 +5,15 @@
  * to redeliver (and, past the redrive policy's receive count, to move to the DLQ).
  * The queue itself, not this poller, counts receives and dead-letters, as in AWS.
  */
-import {
-  ChangeMessageVisibilityBatchCommand,
-  DeleteMessageBatchCommand,
-  ReceiveMessageCommand,
-  type Message,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { compileFilterCriteria, sqsFilterView } from './event-filter';
 import type { Invocation, Invokable } from '../lambda/invocation';
+import type { RunningPart } from '../running-part';
+import { compileFilterCriteria, sqsFilterView } from './event-filter';
+import { notifyListener, type EventSourceEvents } from './event-source-events';
+import { batchOutcome, failedIdsOf } from './partial-batch-response';
+import { toLambdaRecord } from './sqs-record';
 
 export interface SqsEventSourceConfig {
   readonly queueUrl: string;
@@ -29,6 +27,8 @@ export interface SqsEventSourceConfig {
   readonly reportBatchItemFailures: boolean;
   /** filter_criteria.filter[].pattern */
   readonly filterPatterns?: readonly string[];
+  /** From the queue's redrive policy: a record failing this receive is reported as discarded (the queue moves it to its DLQ). @default none */
+  readonly maxReceiveCount?: number;
   /**
    * Local shortcut: make a failed message visible again after this many seconds instead
    * of the queue's visibility timeout (60 s for the orders queue), so retries and the
@@ -37,23 +37,9 @@ export interface SqsEventSourceConfig {
   readonly retryDelaySeconds?: number;
 }
 
-export interface SqsBatchOutcome {
-  readonly records: readonly SQSRecord[];
-  readonly invocation: Invocation;
-  /** Message ids the queue keeps for redelivery. */
-  readonly failedMessageIds: readonly string[];
-}
-
-export interface SqsEventSourceEvents {
-  onBatch?(outcome: SqsBatchOutcome): void;
+export interface SqsEventSourceEvents extends EventSourceEvents<SQSRecord> {
   /** Messages no filter pattern matched: Lambda deletes them unseen. */
   onFilteredOut?(records: readonly SQSRecord[]): void;
-  /** Polling problems; the poller keeps going. */
-  onError?(error: unknown): void;
-}
-
-export interface RunningEventSource {
-  stop(): Promise<void>;
 }
 
 /** Long enough to make idle polling cheap, short enough that stop() returns promptly. */
@@ -61,25 +47,47 @@ const RECEIVE_WAIT_SECONDS = 1;
 const ERROR_BACKOFF_MS = 500;
 const MAX_MESSAGES_PER_RECEIVE = 10;
 
-export function startSqsEventSource(
-  sqs: SQSClient,
-  fn: Invokable,
-  config: SqsEventSourceConfig,
-  events: SqsEventSourceEvents = {},
-): RunningEventSource {
+/**
+ * idle() resolves once no batch is in the function and every poller has found the queue
+ * empty after the call; a failed message waiting out its visibility timeout counts as handled.
+ */
+export function startSqsEventSource(sqs: SQSClient, fn: Invokable, config: SqsEventSourceConfig, events: SqsEventSourceEvents = {}): RunningPart {
   const matches = compileFilterCriteria(config.filterPatterns ?? []);
   const abort = new AbortController();
-  const pollers = Array.from({ length: config.maximumConcurrency ?? 5 }, () => poll());
+  const report = (error: unknown) => notifyListener(() => events.onError?.(error), () => undefined);
+  const notify = (call: () => void) => notifyListener(call, report);
+  // Logical clock for idle(): each idle() call and each receive notes the current tick.
+  let tick = 0;
+  let batchesInFlight = 0;
+  const pollerCount = config.maximumConcurrency ?? 5;
+  const lastEmptyReceiveStartedAt: number[] = Array.from({ length: pollerCount }, () => -1);
+  const idleWaiters: { since: number; resolve: () => void }[] = [];
+  const checkIdle = (): void => {
+    for (const waiter of [...idleWaiters]) {
+      if (batchesInFlight > 0 || lastEmptyReceiveStartedAt.some((startedAt) => startedAt < waiter.since)) continue;
+      idleWaiters.splice(idleWaiters.indexOf(waiter), 1);
+      waiter.resolve();
+    }
+  };
+  const pollers = lastEmptyReceiveStartedAt.map((_, index) => poll(index));
 
-  async function poll(): Promise<void> {
+  async function poll(index: number): Promise<void> {
     while (!abort.signal.aborted) {
+      const startedAt = tick;
       try {
         const messages = await receiveBatch();
-        if (messages.length > 0) await handle(messages);
+        if (messages.length === 0) {
+          lastEmptyReceiveStartedAt[index] = startedAt;
+        } else {
+          batchesInFlight += 1;
+          await handle(messages).finally(() => (batchesInFlight -= 1));
+        }
       } catch (error) {
         if (abort.signal.aborted) return;
-        events.onError?.(error);
+        report(error);
         await sleep(ERROR_BACKOFF_MS, undefined, { signal: abort.signal }).catch(() => undefined);
+      } finally {
+        checkIdle();
       }
     }
   }
@@ -104,7 +112,7 @@ export function startSqsEventSource(
     const unwanted = records.filter((record) => !wanted.includes(record));
     if (unwanted.length > 0) {
       await deleteMessages(unwanted);
-      events.onFilteredOut?.(unwanted);
+      notify(() => events.onFilteredOut?.(unwanted));
     }
     if (wanted.length === 0) return;
 
@@ -113,7 +121,9 @@ export function startSqsEventSource(
     await deleteMessages(wanted.filter((record) => !failedIds.has(record.messageId)));
     const failed = wanted.filter((record) => failedIds.has(record.messageId));
     if (failed.length > 0 && config.retryDelaySeconds !== undefined) await delayRetry(failed, config.retryDelaySeconds);
-    events.onBatch?.({ records: wanted, invocation, failedMessageIds: [...failedIds] });
+    notify(() => events.onInvocation?.({ records: wanted, invocation, failedRecords: failed.length }));
+    const lastChance = failed.filter((record) => Number(record.attributes.ApproximateReceiveCount) >= (config.maxReceiveCount ?? Infinity));
+    if (lastChance.length > 0) notify(() => events.onDiscarded?.({ records: lastChance, reason: `failed on receive ${config.maxReceiveCount}` }));
   }
 
   async function deleteMessages(records: readonly SQSRecord[]): Promise<void> {
@@ -126,7 +136,7 @@ export function startSqsEventSource(
     );
     if (Failed && Failed.length > 0) {
       // The message will come back and be handled again: the handler's idempotency covers it.
-      events.onError?.(new Error(`Could not delete ${Failed.length} handled message(s): ${Failed[0].Message ?? Failed[0].Code}`));
+      report(new Error(`Could not delete ${Failed.length} handled message(s): ${Failed[0].Message ?? Failed[0].Code}`));
     }
   }
 
@@ -140,61 +150,22 @@ export function startSqsEventSource(
   }
 
   return {
+    idle() {
+      if (abort.signal.aborted) return Promise.resolve();
+      const idle = new Promise<void>((resolve) => idleWaiters.push({ since: ++tick, resolve }));
+      checkIdle();
+      return idle;
+    },
     async stop() {
       abort.abort();
       await Promise.all(pollers);
+      for (const waiter of idleWaiters.splice(0)) waiter.resolve();
     },
   };
 }
 
-/**
- * The ids the queue must keep. A function error keeps the whole batch. With partial
- * batch responses, the listed ids are kept; a response naming an id that is not in the
- * batch (or an empty id) is invalid and, as in Lambda, fails the whole batch.
- */
+/** The ids of the records the queue must keep (see partial-batch-response.ts). */
 export function failedMessageIds(records: readonly SQSRecord[], invocation: Invocation, reportBatchItemFailures: boolean): Set<string> {
-  const all = new Set(records.map((record) => record.messageId));
-  if (!invocation.ok) return all;
-  if (!reportBatchItemFailures) return new Set();
-  const failures = (invocation.result as { batchItemFailures?: unknown } | null)?.batchItemFailures;
-  if (failures === undefined || failures === null) return new Set();
-  if (!Array.isArray(failures)) return all;
-  const ids = failures.map((failure: { itemIdentifier?: unknown } | null) => failure?.itemIdentifier);
-  if (ids.some((id) => typeof id !== 'string' || !all.has(id))) return all;
-  return new Set(ids as string[]);
-}
-
-/** The record Lambda builds from a received message. */
-export function toLambdaRecord(message: Message, source: Pick<SqsEventSourceConfig, 'queueArn' | 'region'>): SQSRecord {
-  const attributes = message.Attributes ?? {};
-  return {
-    messageId: message.MessageId ?? '',
-    receiptHandle: message.ReceiptHandle ?? '',
-    body: message.Body ?? '',
-    attributes: {
-      ApproximateReceiveCount: attributes.ApproximateReceiveCount ?? '1',
-      SentTimestamp: attributes.SentTimestamp ?? String(Date.now()),
-      SenderId: attributes.SenderId ?? 'local',
-      ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
-      ...(attributes.SequenceNumber ? { SequenceNumber: attributes.SequenceNumber } : {}),
-      ...(attributes.MessageGroupId ? { MessageGroupId: attributes.MessageGroupId } : {}),
-      ...(attributes.MessageDeduplicationId ? { MessageDeduplicationId: attributes.MessageDeduplicationId } : {}),
-    },
-    messageAttributes: Object.fromEntries(
-      Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
-        name,
-        {
-          stringValue: value.StringValue,
-          binaryValue: value.BinaryValue ? Buffer.from(value.BinaryValue).toString('base64') : undefined,
-          stringListValues: value.StringListValues ?? [],
-          binaryListValues: (value.BinaryListValues ?? []).map((item) => Buffer.from(item).toString('base64')),
-          dataType: value.DataType ?? 'String',
-        },
-      ]),
-    ),
-    md5OfBody: message.MD5OfBody ?? '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: source.queueArn,
-    awsRegion: source.region,
-  };
+  const ids = records.map((record) => record.messageId);
+  return failedIdsOf(batchOutcome(ids, invocation, reportBatchItemFailures), ids);
 }

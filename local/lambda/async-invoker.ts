@@ -7,7 +7,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Invocation, InvocationFailure, Invokable } from './invocation';
+import { notifyListener, type EventSourceEvents } from '../event-sources/event-source-events';
+import type { RunningPart } from '../running-part';
+import type { InvocationFailure, Invokable } from './invocation';
 
 export interface AsyncInvocationConfig {
   /** Reported as `requestContext.functionArn` in on-failure records. */
@@ -42,15 +44,12 @@ export interface AsyncInvocationRecord {
   readonly responsePayload?: { readonly errorType: string; readonly errorMessage: string; readonly trace: readonly string[] };
 }
 
-export interface AsyncInvocationListener {
-  onInvocation?(info: { event: unknown; invocation: Invocation; attempt: number }): void;
-  onDiscarded?(info: { event: unknown; condition: DiscardCondition; invocationRecord: AsyncInvocationRecord }): void;
-  onError?(error: unknown): void;
-}
+/** Each event is one record: its invocations, and why it was given up on (the condition Lambda reports). */
+export type AsyncInvocationListener = EventSourceEvents<unknown, DiscardCondition>;
 
 const DEFAULT_RETRY_DELAYS_SECONDS = [60, 120];
 
-export class AsyncInvoker {
+export class AsyncInvoker implements RunningPart {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly stopping = new AbortController();
 
@@ -67,20 +66,20 @@ export class AsyncInvoker {
   /** Accepts the event and returns at once, as Invoke with InvocationType=Event does. */
   enqueue(event: unknown): void {
     if (this.stopping.signal.aborted) return;
-    const delivery = this.deliver(event).catch((error: unknown) => this.listener.onError?.(error));
+    const delivery = this.deliver(event).catch((error: unknown) => this.report(error));
     this.inFlight.add(delivery);
     void delivery.finally(() => this.inFlight.delete(delivery));
   }
 
   /** Resolves once every accepted event has succeeded or been given up on. */
-  async whenIdle(): Promise<void> {
+  async idle(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
   /** Abandons waiting retries; an invocation under way finishes with its function's stop. */
   async stop(): Promise<void> {
     this.stopping.abort();
-    await this.whenIdle();
+    await this.idle();
   }
 
   private async deliver(event: unknown): Promise<void> {
@@ -100,7 +99,7 @@ export class AsyncInvoker {
         }
       }
       const invocation = await this.fn.invoke(event);
-      this.listener.onInvocation?.({ event, invocation, attempt });
+      this.notify(() => this.listener.onInvocation?.({ records: [event], invocation, failedRecords: invocation.ok ? 0 : 1 }));
       if (invocation.ok) return;
       last = invocation;
     }
@@ -123,7 +122,15 @@ export class AsyncInvoker {
         ? { responsePayload: { errorType: last.error.errorType, errorMessage: last.error.errorMessage, trace: last.error.stackTrace ?? [] } }
         : {}),
     };
-    this.listener.onDiscarded?.({ event, condition, invocationRecord });
+    this.notify(() => this.listener.onDiscarded?.({ records: [event], reason: condition, invocationRecord }));
     if (this.config.onFailure) await this.config.onFailure(invocationRecord);
+  }
+
+  private notify(call: () => void): void {
+    notifyListener(call, (error) => this.report(error));
+  }
+
+  private report(error: unknown): void {
+    notifyListener(() => this.listener.onError?.(error), () => undefined);
   }
 }

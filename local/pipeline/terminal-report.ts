@@ -2,7 +2,7 @@
  * Turns pipeline events into lines a person can follow in a terminal: what started and
  * where, then each stage an order passes (request, invocation, notification).
  */
-import type { PipelineEvent } from './local-pipeline';
+import type { PipelineEvent } from './pipeline-events';
 import type { StateMachineEvent } from '../step-functions/local-state-machine';
 
 export interface TerminalReportOptions {

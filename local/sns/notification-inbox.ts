@@ -7,7 +7,8 @@
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { LocalTopic } from '../provision/provision';
+import type { LocalTopic } from '../provision/provisioned-stack';
+import type { RunningPart } from '../running-part';
 
 export interface CapturedNotification {
   readonly topicArn: string;
@@ -25,11 +26,16 @@ const ERROR_BACKOFF_MS = 500;
 /** fauxqs rejects names longer than SQS's 80 characters, as AWS does. */
 const MAX_QUEUE_NAME = 80;
 
-export class NotificationInbox {
+export class NotificationInbox implements RunningPart {
   private readonly captured: CapturedNotification[] = [];
   private readonly listeners = new Set<(notification: CapturedNotification) => void>();
   private readonly abort = new AbortController();
   private readers: Promise<void>[] = [];
+  /** Logical clock for idle(): each idle() call and each receive notes the current tick. */
+  private tick = 0;
+  /** Per topic's queue: the tick at which its last receive that found nothing started. */
+  private readonly lastEmptyReceiveStartedAt: number[] = [];
+  private readonly idleWaiters: { since: number; resolve: () => void }[] = [];
 
   private constructor(
     private readonly sqs: SQSClient,
@@ -48,7 +54,7 @@ export class NotificationInbox {
       const queueUrl = QueueUrl as string;
       const { Attributes } = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
       await clients.sns.send(new SubscribeCommand({ TopicArn: topic.arn, Protocol: 'sqs', Endpoint: Attributes?.QueueArn }));
-      inbox.readers.push(inbox.read(queueUrl, topic));
+      inbox.readers.push(inbox.read(queueUrl, topic, inbox.lastEmptyReceiveStartedAt.push(-1) - 1));
     }
     return inbox;
   }
@@ -83,19 +89,41 @@ export class NotificationInbox {
     }
   }
 
-  async close(): Promise<void> {
-    this.abort.abort();
-    await Promise.all(this.readers);
+  /** Resolves once every notification delivered to the inbox before the call has been captured. */
+  idle(): Promise<void> {
+    if (this.abort.signal.aborted) return Promise.resolve();
+    const idle = new Promise<void>((resolve) => this.idleWaiters.push({ since: ++this.tick, resolve }));
+    this.checkIdle();
+    return idle;
   }
 
-  private async read(queueUrl: string, topic: LocalTopic): Promise<void> {
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await Promise.all(this.readers);
+    for (const waiter of this.idleWaiters.splice(0)) waiter.resolve();
+  }
+
+  private checkIdle(): void {
+    for (const waiter of [...this.idleWaiters]) {
+      if (this.lastEmptyReceiveStartedAt.some((startedAt) => startedAt < waiter.since)) continue;
+      this.idleWaiters.splice(this.idleWaiters.indexOf(waiter), 1);
+      waiter.resolve();
+    }
+  }
+
+  private async read(queueUrl: string, topic: LocalTopic, reader: number): Promise<void> {
     while (!this.abort.signal.aborted) {
+      const startedAt = this.tick;
       try {
         const { Messages = [] } = await this.sqs.send(
           new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: RECEIVE_WAIT_SECONDS }),
           { abortSignal: this.abort.signal },
         );
-        if (Messages.length === 0) continue;
+        if (Messages.length === 0) {
+          this.lastEmptyReceiveStartedAt[reader] = startedAt;
+          this.checkIdle();
+          continue;
+        }
         for (const message of Messages) this.capture(JSON.parse(message.Body ?? '{}') as SnsEnvelope, topic);
         await this.sqs.send(
           new DeleteMessageBatchCommand({

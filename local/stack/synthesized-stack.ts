@@ -16,6 +16,9 @@ export interface StackJson {
   terraform?: Record<string, unknown>;
 }
 
+/** Resolves every `${...}` in a synthesized string to a value (see ProvisionedStack.resolve). */
+export type Resolve = (value: string) => string;
+
 /** Supplies the value of `<type>.<name>.<attribute>` (known only after apply). */
 export type AttributeResolver = (type: string, name: string, attribute: string, config: ResourceConfig) => string;
 
@@ -30,6 +33,12 @@ export class SynthesizedStack {
 
   static parse(text: string): SynthesizedStack {
     return new SynthesizedStack(JSON.parse(text) as StackJson);
+  }
+
+  /** The AWS provider's region: where every resource of the stack lives. */
+  get region(): string {
+    const providers = (this.json.provider?.aws ?? []) as { region?: string }[];
+    return providers[0]?.region ?? 'us-east-1';
   }
 
   /** Every resource of a type, by its Terraform name. */
@@ -77,4 +86,9 @@ export class SynthesizedStack {
     }
     throw new Error(`Cannot resolve the Terraform expression \${${expression}}`);
   }
+}
+
+/** A numeric argument as the stack sets it, or the default AWS applies when it is left out. */
+export function numberOr(value: unknown, fallback: number): number {
+  return typeof value === 'number' ? value : fallback;
 }

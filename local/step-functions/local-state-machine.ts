@@ -19,6 +19,7 @@ import {
   type StateMachineDefinition,
 } from 'aws-local-stepfunctions';
 import type { Invokable } from '../lambda/invocation';
+import type { RunningPart } from '../running-part';
 
 /*
  * aws-local-stepfunctions 3.x declares Node >= 22 because its Task state races the task
@@ -242,7 +243,7 @@ interface Execution {
   done?: Promise<void>;
 }
 
-export class LocalStateMachine {
+export class LocalStateMachine implements RunningPart {
   readonly stateMachineArn: string;
   private readonly machine: StateMachine;
   private readonly tasks: ReadonlyMap<string, TaskState>;
@@ -332,6 +333,11 @@ export class LocalStateMachine {
       await execution.done;
     }
     return this.describeExecution(executionArn);
+  }
+
+  /** Resolves once every execution started so far has ended. */
+  async idle(): Promise<void> {
+    await Promise.all([...this.executions.values()].map((execution) => execution.done));
   }
 
   /** Aborts every running execution and refuses new ones; resolves once they have all ended. */

@@ -11,7 +11,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadConfig } from '../../config';
 import { bundleFunction } from '../../constructs/bundle';
-import { startLocalPipeline, type LocalPipeline, type PipelineEvent } from '../../local/pipeline/local-pipeline';
+import { startLocalPipeline, type LocalPipeline } from '../../local/pipeline/local-pipeline';
+import type { PipelineEvent } from '../../local/pipeline/pipeline-events';
 import { synthesizeStack } from '../../local/stack/synthesize';
 import { formatSummary, summarize } from './stats';
 

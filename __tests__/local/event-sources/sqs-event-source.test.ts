@@ -1,6 +1,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import type { Invocation } from '../../../local/lambda/invocation';
-import { failedMessageIds, toLambdaRecord } from '../../../local/event-sources/sqs-event-source';
+import { failedMessageIds } from '../../../local/event-sources/sqs-event-source';
+import { toLambdaRecord } from '../../../local/event-sources/sqs-record';
 
 const SOURCE = { queueArn: 'arn:aws:sqs:us-east-1:000000000000:q', region: 'us-east-1' };
 const records = ['a', 'b', 'c'].map((id) => toLambdaRecord({ MessageId: id, ReceiptHandle: `r-${id}`, Body: '{}' }, SOURCE));

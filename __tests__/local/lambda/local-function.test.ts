@@ -183,6 +183,16 @@ describe('LocalFunction', () => {
     expect(throwLater.stats).toMatchObject({ coldStarts: 1, inFlight: 0 });
   });
 
+  it('idle() resolves once every running and queued invocation has settled, at once when there is none', async () => {
+    const slow = localFunction('slow', { maxConcurrency: 1 });
+    await slow.idle();
+    const settled: number[] = [];
+    for (const ms of [150, 50]) void slow.invoke({ ms }).then(() => settled.push(ms));
+    await slow.idle();
+    expect(settled).toEqual([150, 50]);
+    expect(slow.stats.inFlight).toBe(0);
+  });
+
   it('stop() fails running and queued invocations, ends every worker and can be called twice', async () => {
     const slow = localFunction('slow', { maxConcurrency: 1 });
     const running = slow.invoke({ ms: 5_000 });

@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { PipelineEvent } from '../../../local/pipeline/local-pipeline';
+import type { PipelineEvent } from '../../../local/pipeline/pipeline-events';
 import { startLocalPipeline, type LocalPipeline } from '../../../local/pipeline/local-pipeline';
 import { synthesizeStack } from '../../../local/stack/synthesize';
 import { startWireRecorder, type WireRecorder } from '../../support/aws-wire-recorder';

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalPipeline, type PipelineEvent } from '../../../local/pipeline/local-pipeline';
+import { startLocalPipeline } from '../../../local/pipeline/local-pipeline';
+import type { PipelineEvent } from '../../../local/pipeline/pipeline-events';
 import { acceptsConnections, portOf } from '../support/process-checks';
 
 jest.setTimeout(60_000);

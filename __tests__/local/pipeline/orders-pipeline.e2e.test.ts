@@ -89,6 +89,14 @@ test("the lab's Task 9 order is accepted, stored once and announced once", async
   expect(notifications[0].message).toContain('Item: latex gloves');
 });
 
+test('idle() resolves once an order has gone all the way: stored and announced', async () => {
+  const response = await post('{"item": "idle-order", "customerID": "7"}');
+  const { orderId } = (await response.json()) as { orderId: string };
+  await pipeline.idle();
+  expect((await rows()).filter((row) => row.orderID === orderId)).toHaveLength(1);
+  expect(notificationsNaming(orderId)).toHaveLength(1);
+});
+
 describe('bad input is refused at the API and nothing of it is stored', () => {
   const refused: [string, string, number][] = [
     ['invalid JSON', '{"item": "bad-json-order", "customerID": ', 400],

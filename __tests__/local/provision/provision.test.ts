@@ -1,4 +1,7 @@
-import { provisionStack, ProvisionedStack, refersToNotRunResource, type ProvisionClients } from '../../../local/provision/provision';
+import { provisionStack } from '../../../local/provision/provision';
+import { ProvisionedStack } from '../../../local/provision/provisioned-stack';
+import type { ProvisionClients } from '../../../local/provision/provisioner';
+import { refersToNotRunResource } from '../../../local/stack/outputs';
 import { SynthesizedStack } from '../../../local/stack/synthesized-stack';
 
 const NO_CLIENTS = {} as ProvisionClients;
@@ -19,7 +22,7 @@ test('references resolve to local ARNs, and an unknown attribute names the file 
   const local = new ProvisionedStack(stack, 'eu-west-1');
   expect(local.resolve('${aws_iam_role.role.arn}')).toBe('arn:aws:iam::000000000000:role/dev-role');
   expect(local.resolve('${aws_lambda_function.fn.arn}')).toBe('arn:aws:lambda:eu-west-1:000000000000:function:dev-fn');
-  expect(() => local.resolve('${aws_sqs_queue.q.arn}')).toThrow(/cannot resolve \$\{aws_sqs_queue\.q\.arn\}: add it to local\/provision\/provision\.ts/);
+  expect(() => local.resolve('${aws_sqs_queue.q.arn}')).toThrow(/cannot resolve \$\{aws_sqs_queue\.q\.arn\}: add it to local\/provision\/provisioned-stack\.ts/);
 });
 
 test('user pools are announced as token issuers, and what refers to a hosted UI is recognised', async () => {

@@ -2,7 +2,7 @@
 import type { Invocation } from '../lambda/invocation';
 import type { ProvisionedResource } from '../provision/provisioner';
 import type { CapturedNotification } from '../sns/notification-inbox';
-import type { StateMachineEvent } from '../step-functions/local-state-machine';
+import type { StateMachineEvent } from '../step-functions/execution-events';
 
 export type PipelineEvent =
   | { readonly kind: 'emulator'; readonly name: string; readonly endpoint: string }

@@ -3,7 +3,7 @@
  * where, then each stage an order passes (request, invocation, notification).
  */
 import type { PipelineEvent } from './pipeline-events';
-import type { StateMachineEvent } from '../step-functions/local-state-machine';
+import type { StateMachineEvent } from '../step-functions/execution-events';
 
 export interface TerminalReportOptions {
   /** Show each function's own log lines. @default true */

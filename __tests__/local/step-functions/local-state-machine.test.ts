@@ -1,5 +1,6 @@
 import type { Invocation, Invokable } from '../../../local/lambda/invocation';
-import { LocalStateMachine, type StateMachineEvent } from '../../../local/step-functions/local-state-machine';
+import type { StateMachineEvent } from '../../../local/step-functions/execution-events';
+import { LocalStateMachine } from '../../../local/step-functions/local-state-machine';
 import {
   CREDENTIALS_EXPIRE_TOO_SOON_ERROR,
   INVALID_REPORT_INPUT_ERROR,

@@ -20,22 +20,16 @@
  * as an attempt, like a throttle or service error in AWS).
  */
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBRecord } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
-import type { Invocation, Invokable } from '../lambda/invocation';
+import type { Invokable } from '../lambda/invocation';
 import type { RunningPart } from '../running-part';
-import { notifyListener, type EventSourceEvents } from './event-source-events';
+import type { EventSourceEvents } from './event-source-events';
 import { DynamoDbStreamReader, type ShardCursor, type ShardPosition, type StreamShard } from './dynamodb-stream-reader';
 import { compileFilterCriteria } from './event-filter';
-import {
-  decide,
-  functionArnBesideStream,
-  partitionByAge,
-  streamInvocationRecord,
-  type Attempt,
-  type DiscardCondition,
-  type StreamBatchSettings,
-} from './stream-batch-policy';
+import { shardsToStart } from './shard-lineage';
+import { functionArnBesideStream, type StreamBatchSettings } from './stream-batch-policy';
+import { runBatch, type BatchContext, type BatchShard } from './stream-batch-runner';
 import { Waker } from './waker';
 
 export interface StreamEventSourceConfig extends StreamBatchSettings {
@@ -117,10 +111,10 @@ class StreamPoller {
   readonly uuid: string;
   private readonly reader: DynamoDbStreamReader;
   private readonly matches: (record: object) => boolean;
-  private readonly functionArn: string;
   private readonly pollIntervalMs: number;
   private readonly discoveryIntervalMs: number;
   private readonly batchingWindowMs: number;
+  private readonly batchContext: BatchContext;
 
   private stopped = false;
   private stopping: Promise<void> | undefined;
@@ -139,7 +133,7 @@ class StreamPoller {
 
   constructor(
     streams: DynamoDBStreamsClient,
-    private readonly fn: Invokable,
+    fn: Invokable,
     private readonly config: StreamEventSourceConfig,
     private readonly events: StreamEventSourceEvents,
     options: StreamEventSourceOptions,
@@ -149,10 +143,20 @@ class StreamPoller {
     this.reader = new DynamoDbStreamReader(streams, config.streamArn);
     // Compiled here so that a bad pattern fails start, as CreateEventSourceMapping would.
     this.matches = compileFilterCriteria(config.filterPatterns);
-    this.functionArn = config.functionArn ?? functionArnBesideStream(config.streamArn, fn.functionName);
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
     this.discoveryIntervalMs = options.shardDiscoveryIntervalMs ?? 1_000;
     this.batchingWindowMs = (config.maximumBatchingWindowSeconds ?? 0) * 1_000;
+    this.batchContext = {
+      fn,
+      settings: config,
+      source: { uuid: this.uuid, streamArn: config.streamArn, functionArn: config.functionArn ?? functionArnBesideStream(config.streamArn, fn.functionName) },
+      events,
+      onFailure: config.onFailure,
+      retryDelayMs: this.pollIntervalMs,
+      errorBackoffMs: Math.max(this.pollIntervalMs, ERROR_BACKOFF_MS),
+      stopped: () => this.stopped,
+      report: (error) => this.report(error),
+    };
   }
 
   start(): void {
@@ -204,27 +208,18 @@ class StreamPoller {
 
   /** Starts a worker for every shard not started yet whose parent (if still listed) is done. */
   private startReadyShards(): void {
-    const shards = this.lastShards;
-    const listed = new Set(shards.map((shard) => shard.shardId));
+    if (this.stopped) return;
     const firstDiscovery = this.initialShards === undefined;
-    if (firstDiscovery) this.initialShards = listed;
-    for (const shard of shards) {
-      if (this.stopped) return;
-      if (this.finished.has(shard.shardId) || this.workers.has(shard.shardId)) continue;
-      if (firstDiscovery && this.config.startingPosition === 'LATEST' && shard.endingSequenceNumber !== undefined) {
-        // Closed before the mapping existed: everything in it predates LATEST.
-        this.finished.add(shard.shardId);
-        continue;
-      }
-      const parent = shard.parentShardId;
-      // A parent no longer listed has been trimmed away: nothing left to wait for.
-      if (parent !== undefined && listed.has(parent) && !this.finished.has(parent)) continue;
-      // LATEST applies to the shards open at start; shards created later are read from
-      // their beginning, or the records written to them before the first poll would be lost.
-      const position: ShardPosition =
-        this.config.startingPosition === 'LATEST' && this.initialShards?.has(shard.shardId) ? 'LATEST' : 'TRIM_HORIZON';
-      this.startWorker(shard.shardId, position);
-    }
+    this.initialShards ??= new Set(this.lastShards.map((shard) => shard.shardId));
+    const { start, skip } = shardsToStart(this.lastShards, {
+      finished: this.finished,
+      started: new Set(this.workers.keys()),
+      initialShards: this.initialShards,
+      firstDiscovery,
+      startingPosition: this.config.startingPosition,
+    });
+    for (const shardId of skip) this.finished.add(shardId);
+    for (const { shardId, position } of start) this.startWorker(shardId, position);
   }
 
   private startWorker(shardId: string, position: ShardPosition): void {
@@ -280,7 +275,7 @@ class StreamPoller {
       if (worker.pending.length > 0 && this.batchReady(worker)) {
         worker.busy = true;
         try {
-          await this.handleBatch(worker, worker.pending.slice(0, batchSize));
+          await runBatch(worker.pending.slice(0, batchSize), this.batchShard(worker), this.batchContext);
         } finally {
           worker.busy = false;
           this.checkIdle();
@@ -308,79 +303,16 @@ class StreamPoller {
     );
   }
 
-  // -------------------------------------------------------------------------------
-  // Batches
-
-  /**
-   * Gets one batch through the function, or discards what cannot get through, as
-   * stream-batch-policy.ts decides after each invocation. Records stay pending (unhandled)
-   * when stop() interrupts; nothing checkpoints them.
-   */
-  private async handleBatch(worker: ShardWorker, batch: DynamoDBRecord[]): Promise<void> {
-    const queue: Attempt[] = [{ records: batch, retries: 0, invocations: 0 }];
-    while (queue.length > 0 && !this.stopped) {
-      const { fresh, tooOld } = partitionByAge(queue[0].records, this.config.maximumRecordAgeSeconds, Date.now() / 1_000);
-      if (tooOld.length > 0) await this.discard(worker, tooOld, 'RecordAgeExceeded', queue[0]);
-      if (fresh.length === 0) {
-        queue.shift();
-        continue;
-      }
-      const attempt: Attempt = { ...queue[0], records: fresh };
-      let invocation: Invocation;
-      try {
-        invocation = await this.fn.invoke({ Records: [...fresh] } satisfies DynamoDBStreamEvent);
-      } catch (error) {
-        this.report(new Error(`Event source mapping ${this.uuid}: could not invoke ${this.fn.functionName}`, { cause: error }));
-        queue[0] = attempt;
-        await worker.waker.sleep(Math.max(this.pollIntervalMs, ERROR_BACKOFF_MS));
-        continue;
-      }
-      const invoked: Attempt = { ...attempt, invocations: attempt.invocations + 1, last: invocation };
-      const decision = decide(invoked, invocation, this.config);
-      const failedRecords = decision.kind === 'done' ? 0 : decision.kind === 'split' ? fresh.length : fresh.length - decision.commit.length;
-      notifyListener(() => this.events.onInvocation?.({ records: fresh, invocation, failedRecords }), (error) => this.report(error));
-      switch (decision.kind) {
-        case 'done':
-          this.commit(worker, decision.commit);
-          queue.shift();
-          break;
-        case 'split':
-          queue.splice(0, 1, ...decision.halves);
-          break;
-        case 'discard':
-          this.commit(worker, decision.commit);
-          await this.discard(worker, decision.discard.records, 'RetryAttemptsExhausted', decision.discard);
-          queue.shift();
-          break;
-        case 'retry':
-          this.commit(worker, decision.commit);
-          queue[0] = decision.retry;
-          await worker.waker.sleep(this.pollIntervalMs);
-          break;
-      }
-    }
-  }
-
-  /** Handled records leave the shard's pending list: the checkpoint moves past them. */
-  private commit(worker: ShardWorker, records: readonly DynamoDBRecord[]): void {
-    if (records.length === 0) return;
-    const handled = new Set(records);
-    worker.pending = worker.pending.filter((record) => !handled.has(record));
-  }
-
-  private async discard(worker: ShardWorker, records: readonly DynamoDBRecord[], condition: DiscardCondition, attempt: Attempt): Promise<void> {
-    const source = { functionArn: this.functionArn, streamArn: this.config.streamArn, shardId: worker.shardId };
-    const invocationRecord = streamInvocationRecord(source, records, condition, attempt);
-    this.commit(worker, records);
-    const reason = condition === 'RetryAttemptsExhausted' ? 'retries-exhausted' : 'record-too-old';
-    notifyListener(() => this.events.onDiscarded?.({ records, reason, invocationRecord }), (error) => this.report(error));
-    if (!this.config.onFailure) return;
-    try {
-      await this.config.onFailure(invocationRecord);
-    } catch (error) {
-      // AWS would keep trying the destination; here the record is reported and dropped.
-      this.report(new Error(`Event source mapping ${this.uuid}: could not send the on-failure record`, { cause: error }));
-    }
+  /** The shard as a batch sees it: handled records leave its pending list, so the checkpoint moves past them. */
+  private batchShard(worker: ShardWorker): BatchShard {
+    return {
+      shardId: worker.shardId,
+      commit: (records) => {
+        const handled = new Set(records);
+        worker.pending = worker.pending.filter((record) => !handled.has(record));
+      },
+      sleep: (ms) => worker.waker.sleep(ms),
+    };
   }
 
   // -------------------------------------------------------------------------------

@@ -1,20 +1,23 @@
-import { createHash, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SynthesizedStack } from '../stack/synthesized-stack';
-import {
-  contextVariable,
-  errorVariables,
-  GatewayError,
-  renderGatewayResponse,
-  substituteContextVariables,
-  chooseContentType,
-  type RenderedResponse,
-} from './gateway-responses';
+import { contextVariable, substituteContextVariables, type ContextValue, type ContextVariables } from './context-variables';
+import { GatewayError, renderGatewayResponse, chooseContentType, type RenderedResponse } from './gateway-responses';
 import type { LocalUserPool } from '../cognito/local-user-pool';
 import { renderMappingTemplate } from './mapping-template';
 import { checkRequestBody, validationErrorString } from './request-model';
+import {
+  arrivalContext,
+  withAuthorizer,
+  withError,
+  withIntegration,
+  withRoute,
+  type ArrivalContext,
+  type AuthorizedContext,
+  type RequestContext,
+  type RoutedContext,
+} from './request-context';
 import { readRestApi, type ApiAuthorizer, type ApiIntegration, type ApiMethod, type ApiResource, type RestApiDefinition } from './rest-api-definition';
 import { TokenBucket } from './throttle';
 
@@ -145,31 +148,21 @@ export async function startRestApi(options: RestApiServerOptions): Promise<Runni
   };
 }
 
-/** `$context` while a request is handled; access logs read it once the response is sent. */
-interface RequestContext {
-  requestId: string;
-  extendedRequestId: string;
-  apiId: string;
-  stage: string;
-  httpMethod: string;
-  path: string;
-  protocol: string;
-  domainName: string;
-  requestTime: string;
-  requestTimeEpoch: number;
-  identity: { sourceIp: string; userAgent?: string };
-  /** Set by a Cognito user pool authorizer: the ID token's claims, as strings. */
-  authorizer?: { claims: Record<string, string> };
-  resourcePath?: string;
-  resourceId?: string;
-  integration: { status?: number; error?: string; latency?: number };
-  error?: ReturnType<typeof errorVariables>;
-}
-
 interface RouteMatch {
   readonly resource: ApiResource;
   readonly method: ApiMethod;
   readonly pathParameters: Record<string, string>;
+}
+
+/** What the front door decided on arrival: a refusal, or the route with `$context` routed. */
+type Admission =
+  | { readonly context: RoutedContext; readonly route: RouteMatch; readonly refusal?: undefined }
+  | { readonly context: RequestContext; readonly route: RouteMatch | undefined; readonly refusal: GatewayError };
+
+/** The response to send, and `$context` as the access log reads it. */
+interface Answer {
+  readonly context: RequestContext;
+  readonly result: RenderedResponse;
 }
 
 /** The parts of a request the pipeline reads. */
@@ -204,37 +197,10 @@ class LocalRestApi {
   }
 
   async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const startedAt = Date.now();
+    const receivedAt = Date.now();
     const url = new URL(request.url ?? '/', 'http://localhost');
-    const context: RequestContext = {
-      requestId: randomUUID(),
-      extendedRequestId: createHash('sha256').update(randomUUID()).digest('base64').slice(0, 16),
-      apiId: this.api.apiId,
-      stage: this.api.stageName,
-      httpMethod: (request.method ?? 'GET').toUpperCase(),
-      path: url.pathname,
-      protocol: `HTTP/${request.httpVersion}`,
-      domainName: request.headers.host ?? '127.0.0.1',
-      requestTime: clfTime(new Date(startedAt)),
-      requestTimeEpoch: startedAt,
-      identity: { sourceIp: (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''), userAgent: request.headers['user-agent'] },
-      integration: {},
-    };
-
-    // As at API Gateway's front door, decided on arrival: the declared size, the route
-    // and the throttle (so that a burst is judged by when it arrived).
-    let refusal: GatewayError | undefined;
-    const declaredLength = Number(request.headers['content-length'] ?? 0);
-    const route = this.route(context.httpMethod, url.pathname);
-    if (declaredLength > MAX_REQUEST_BODY_BYTES) {
-      refusal = new GatewayError('REQUEST_TOO_LARGE');
-    } else if (!route) {
-      refusal = new GatewayError('MISSING_AUTHENTICATION_TOKEN');
-    } else {
-      context.resourcePath = route.resource.path;
-      context.resourceId = route.resource.id;
-      if (this.buckets.get(route.method)?.tryTake() === false) refusal = new GatewayError('THROTTLED');
-    }
+    const arrival = arrivalContext(request, url, this.api, receivedAt);
+    const admission = this.admit(arrival, url.pathname, Number(request.headers['content-length'] ?? 0) > MAX_REQUEST_BODY_BYTES);
 
     let body: { text: string; tooLarge: boolean };
     try {
@@ -243,76 +209,95 @@ class LocalRestApi {
       response.destroy(); // the client went away mid-request
       return;
     }
-    if (body.tooLarge) refusal = new GatewayError('REQUEST_TOO_LARGE');
-
     const client: ClientRequest = {
       headers: request.headers,
       query: url.searchParams,
       body: body.text,
       contentType: mediaType(request.headers['content-type']) ?? 'application/json',
     };
-    let result: RenderedResponse;
-    try {
-      if (refusal) throw refusal;
-      result = await this.invoke(route as RouteMatch, client, context);
-    } catch (error) {
-      result = this.gatewayResponse(asGatewayError(error, context, this.log), client, route, context);
-    }
+    const { context, result } = body.tooLarge
+      ? this.refuse(new GatewayError('REQUEST_TOO_LARGE'), admission.context, client, admission.route)
+      : await this.respond(admission, client);
     this.send(response, result, context);
-    this.accessLog(context, result, Date.now() - startedAt);
+    this.accessLog(context, result, Date.now() - receivedAt);
   }
 
-  /** The method request, integration request, integration and integration response. */
-  private async invoke(route: RouteMatch, client: ClientRequest, context: RequestContext): Promise<RenderedResponse> {
+  /**
+   * As at API Gateway's front door, decided on arrival: the declared size, the route
+   * and the throttle (so that a burst is judged by when it arrived).
+   */
+  private admit(arrival: ArrivalContext, pathname: string, declaredTooLarge: boolean): Admission {
+    const route = this.route(arrival.httpMethod, pathname);
+    if (declaredTooLarge) return { context: arrival, route, refusal: new GatewayError('REQUEST_TOO_LARGE') };
+    if (!route) return { context: arrival, route, refusal: new GatewayError('MISSING_AUTHENTICATION_TOKEN') };
+    const context = withRoute(arrival, route.resource);
+    if (this.buckets.get(route.method)?.tryTake() === false) return { context, route, refusal: new GatewayError('THROTTLED') };
+    return { context, route };
+  }
+
+  /**
+   * The method request, integration request, integration and integration response; or
+   * the gateway response for whatever refused the request, with `$context` as far as
+   * handling got.
+   */
+  private async respond(admission: Admission, client: ClientRequest): Promise<Answer> {
+    if (admission.refusal) return this.refuse(admission.refusal, admission.context, client, admission.route);
+    const { route } = admission;
     const { method } = route;
     const where = `${method.httpMethod} ${route.resource.path}`;
-    if (method.authorization !== 'NONE') {
-      context.authorizer = this.authorize(method, client, where, context);
-    }
-    if (method.apiKeyRequired) {
-      throw new GatewayError('API_CONFIGURATION_ERROR', `API keys not supported locally yet (${where} requires one)`, {
-        log: `${where}: api_key_required is not supported by the local API Gateway; refusing rather than serving it open`,
-      });
-    }
-    this.validateParameters(route, client);
-    this.validateBody(method, client);
-
-    const integration = method.integration;
-    if (!integration) {
-      throw new GatewayError('API_CONFIGURATION_ERROR', undefined, { log: `${where} has no aws_api_gateway_integration` });
-    }
-    const template = requestTemplate(integration, client.contentType);
-    const parameterValue = (source: string) => this.parameterValue(source, route, client, context);
-    let integrationBody: string;
+    let reached: RequestContext = admission.context;
     try {
-      integrationBody = template === undefined ? client.body : renderMappingTemplate(template, { body: client.body, context: templateContext(context) });
-    } catch (error) {
-      const notJson = error instanceof SyntaxError ? jsonParseError(client.body) : undefined;
-      if (notJson !== undefined) {
-        // The template reads the body as JSON ($input.json, $input.path) and it is not.
-        throw new GatewayError('BAD_REQUEST_BODY', `Could not parse request body into json: ${notJson}`);
-      }
-      throw new GatewayError('API_CONFIGURATION_ERROR', undefined, {
-        log: `Execution failed due to configuration error: Unable to transform request (${where}): ${(error as Error).message}`,
-      });
-    }
-
-    const integrationStartedAt = Date.now();
-    let endpoint: { statusCode: number; body: string };
-    switch (integration.type) {
-      case 'AWS':
-        endpoint = await this.callAwsService(integration, integrationBody, parameterValue, where);
-        break;
-      case 'MOCK':
-        endpoint = { statusCode: mockStatusCode(integrationBody, where), body: '' };
-        break;
-      default:
-        throw new GatewayError('API_CONFIGURATION_ERROR', `integration type ${integration.type} not supported locally yet`, {
-          log: `${where}: integration type ${integration.type} is not supported by the local API Gateway (only AWS and MOCK are)`,
+      const claims = method.authorization === 'NONE' ? undefined : this.authorize(method, client, where, admission.context);
+      const authorized = withAuthorizer(admission.context, claims);
+      reached = authorized;
+      if (method.apiKeyRequired) {
+        throw new GatewayError('API_CONFIGURATION_ERROR', `API keys not supported locally yet (${where} requires one)`, {
+          log: `${where}: api_key_required is not supported by the local API Gateway; refusing rather than serving it open`,
         });
+      }
+      this.validateParameters(route, client);
+      this.validateBody(method, client);
+
+      const integration = method.integration;
+      if (!integration) {
+        throw new GatewayError('API_CONFIGURATION_ERROR', undefined, { log: `${where} has no aws_api_gateway_integration` });
+      }
+      const template = requestTemplate(integration, client.contentType);
+      let integrationBody: string;
+      try {
+        integrationBody = template === undefined ? client.body : renderMappingTemplate(template, { body: client.body, context: authorized });
+      } catch (error) {
+        const notJson = error instanceof SyntaxError ? jsonParseError(client.body) : undefined;
+        if (notJson !== undefined) {
+          // The template reads the body as JSON ($input.json, $input.path) and it is not.
+          throw new GatewayError('BAD_REQUEST_BODY', `Could not parse request body into json: ${notJson}`);
+        }
+        throw new GatewayError('API_CONFIGURATION_ERROR', undefined, {
+          log: `Execution failed due to configuration error: Unable to transform request (${where}): ${(error as Error).message}`,
+        });
+      }
+
+      const integrationStartedAt = Date.now();
+      let endpoint: { statusCode: number; body: string };
+      switch (integration.type) {
+        case 'AWS':
+          endpoint = await this.callAwsService(integration, integrationBody, (source) => this.parameterValue(source, route, client, authorized), where);
+          break;
+        case 'MOCK':
+          endpoint = { statusCode: mockStatusCode(integrationBody, where), body: '' };
+          break;
+        default:
+          throw new GatewayError('API_CONFIGURATION_ERROR', `integration type ${integration.type} not supported locally yet`, {
+            log: `${where}: integration type ${integration.type} is not supported by the local API Gateway (only AWS and MOCK are)`,
+          });
+      }
+      const integrated = withIntegration(authorized, endpoint.statusCode, Date.now() - integrationStartedAt);
+      reached = integrated;
+      const result = this.integrationResponse(integration, endpoint, client, (source) => this.parameterValue(source, route, client, integrated), authorized, where);
+      return { context: integrated, result };
+    } catch (error) {
+      return this.refuse(asGatewayError(error, reached, this.log), reached, client, route);
     }
-    context.integration = { status: endpoint.statusCode, latency: Date.now() - integrationStartedAt };
-    return this.integrationResponse(integration, endpoint, client, parameterValue, context, where);
   }
 
   /**
@@ -320,7 +305,7 @@ class LocalRestApi {
    * the local pools of the authorizer's provider ARNs. Anything this server cannot do
    * faithfully is refused with 500, never served open.
    */
-  private authorize(method: ApiMethod, client: ClientRequest, where: string, context: RequestContext): { claims: Record<string, string> } {
+  private authorize(method: ApiMethod, client: ClientRequest, where: string, context: RoutedContext): Record<string, string> {
     const unsupported = (reason: string): GatewayError =>
       new GatewayError('AUTHORIZER_CONFIGURATION_ERROR', `authorizer not supported locally yet (${where} ${reason})`, {
         log: `${where}: ${reason}, which the local API Gateway does not support; refusing rather than serving it open`,
@@ -342,7 +327,7 @@ class LocalRestApi {
     const reasons: string[] = [];
     for (const { arn, pool } of pools) {
       const result = (pool as LocalUserPool).verify(token);
-      if (result.valid) return { claims: claimStrings(result.claims) };
+      if (result.valid) return claimStrings(result.claims);
       reasons.push(`${arn}: ${result.reason}`);
     }
     this.log(`(${context.requestId}) ${where}: Unauthorized request: the token is not a valid ID token of the authorizer's pools (${reasons.join('; ')})`);
@@ -469,7 +454,7 @@ class LocalRestApi {
     endpoint: { statusCode: number; body: string },
     client: ClientRequest,
     parameterValue: (source: string) => string | undefined,
-    context: RequestContext,
+    context: AuthorizedContext,
     where: string,
   ): RenderedResponse {
     const status = String(endpoint.statusCode);
@@ -489,7 +474,7 @@ class LocalRestApi {
     let body: string;
     try {
       // An empty template, like none, passes the integration's body through.
-      body = template === undefined || template.trim() === '' ? endpoint.body : renderMappingTemplate(template, { body: endpoint.body, context: templateContext(context) });
+      body = template === undefined || template.trim() === '' ? endpoint.body : renderMappingTemplate(template, { body: endpoint.body, context });
     } catch (error) {
       throw new GatewayError('API_CONFIGURATION_ERROR', undefined, {
         log: `Execution failed due to configuration error: Unable to transform response (${where}): ${(error as Error).message}`,
@@ -504,18 +489,19 @@ class LocalRestApi {
     return { statusCode: selected.statusCode, headers, body };
   }
 
-  private gatewayResponse(error: GatewayError, client: ClientRequest, route: RouteMatch | undefined, context: RequestContext): RenderedResponse {
-    context.error = errorVariables(error);
-    if (error.details.integrationError !== undefined) context.integration.error = plainText(error.details.integrationError);
+  /** The API's gateway response for `error`. */
+  private refuse(error: GatewayError, reached: RequestContext, client: ClientRequest, route: RouteMatch | undefined): Answer {
+    const context = withError(reached, error);
     if (error.details.log !== undefined) this.log(`(${context.requestId}) ${error.details.log}`);
-    return renderGatewayResponse(this.api.gatewayResponses, error, context as unknown as Record<string, unknown>, {
+    const result = renderGatewayResponse(this.api.gatewayResponses, error, context, {
       parameterValue: (source) => this.parameterValue(source, route, client, context),
       accept: headerValue(client.headers, 'accept'),
     });
+    return { context, result };
   }
 
   /** The value of a parameter-mapping source, e.g. `'literal'` or `method.request.header.Origin`. */
-  private parameterValue(source: string, route: RouteMatch | undefined, client: ClientRequest, context: RequestContext): string | undefined {
+  private parameterValue(source: string, route: RouteMatch | undefined, client: ClientRequest, context: ContextVariables): string | undefined {
     const literal = /^'(.*)'$/s.exec(source);
     if (literal) return literal[1];
     const [, where, name] = /^method\.request\.(header|querystring|path)\.(.+)$/.exec(source) ?? [];
@@ -523,7 +509,7 @@ class LocalRestApi {
     if (where === 'querystring') return client.query.get(name) ?? undefined;
     if (where === 'path') return route?.pathParameters[name];
     const contextPath = /^context\.(.+)$/.exec(source)?.[1];
-    return contextPath === undefined ? undefined : contextVariable(context as unknown as Record<string, unknown>, contextPath);
+    return contextPath === undefined ? undefined : contextVariable(context, contextPath);
   }
 
   private send(response: ServerResponse, result: RenderedResponse, context: RequestContext): void {
@@ -545,8 +531,8 @@ class LocalRestApi {
       status: result.statusCode,
       responseLength: Buffer.byteLength(result.body, 'utf8'),
       responseLatency: latencyMs,
-      integrationStatus: context.integration.status,
-      integrationLatency: context.integration.latency,
+      integrationStatus: context.integration?.status,
+      integrationLatency: context.integration?.latency,
     });
     try {
       this.options.onAccessLog(substituteContextVariables(this.api.accessLogFormat, variables, '-'));
@@ -635,14 +621,6 @@ function mockStatusCode(rendered: string, where: string): number {
   return statusCode as number;
 }
 
-/** `$context` as request and response templates see it. */
-function templateContext(context: RequestContext): Record<string, unknown> {
-  const variables: Record<string, unknown> = { ...context };
-  delete variables.integration;
-  delete variables.error;
-  return variables;
-}
-
 /**
  * Claims as `$context.authorizer.claims` holds them: strings (numbers and booleans
  * written out, anything else as JSON).
@@ -670,14 +648,6 @@ async function readBody(request: IncomingMessage, limit: number): Promise<{ text
   return size > limit ? { text: '', tooLarge: true } : { text: Buffer.concat(chunks).toString('utf8'), tooLarge: false };
 }
 
-/**
- * A local failure's message as `$context.integration.error`: one line without quotes or
- * backslashes, so it cannot break an access-log format that quotes it (as JSON formats do).
- */
-function plainText(message: string): string {
-  return message.replace(/["\\]/g, "'").replace(/\s+/g, ' ').trim();
-}
-
 /** Why `text` is not JSON, or undefined when it is. */
 function jsonParseError(text: string): string | undefined {
   try {
@@ -700,19 +670,11 @@ function headerValue(headers: IncomingMessage['headers'], name: string): string 
 }
 
 /** Access logs write `-` for a variable without a value, including an empty one. */
-function withoutEmpty(value: unknown): Record<string, unknown> {
-  const copy: Record<string, unknown> = {};
-  for (const [key, entry] of Object.entries(value as Record<string, unknown>)) {
-    if (entry === undefined || entry === '') continue;
-    copy[key] = entry !== null && typeof entry === 'object' ? withoutEmpty(entry) : entry;
+function withoutEmpty(variables: ContextVariables): ContextVariables {
+  const copy: Record<string, ContextValue> = {};
+  for (const [name, value] of Object.entries(variables)) {
+    if (value === undefined || value === '') continue;
+    copy[name] = typeof value === 'object' ? withoutEmpty(value) : value;
   }
   return copy;
-}
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** `$context.requestTime`: CLF format, e.g. `23/Nov/2026:14:05:09 +0000`. */
-function clfTime(date: Date): string {
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${two(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())} +0000`;
 }

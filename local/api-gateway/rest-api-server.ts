@@ -2,11 +2,12 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SynthesizedStack } from '../stack/synthesized-stack';
-import { contextVariable, substituteContextVariables, type ContextValue, type ContextVariables } from './context-variables';
+import { authorize } from './cognito-authorizer';
+import { substituteContextVariables, type ContextValue, type ContextVariables } from './context-variables';
 import { GatewayError, renderGatewayResponse, chooseContentType, type RenderedResponse } from './gateway-responses';
 import type { LocalUserPool } from '../cognito/local-user-pool';
 import { renderMappingTemplate } from './mapping-template';
-import { checkRequestBody, validationErrorString } from './request-model';
+import { headerValue, methodRequest, parameterValues, type MethodRequest, type ParameterValues } from './method-request';
 import {
   arrivalContext,
   withAuthorizer,
@@ -18,7 +19,9 @@ import {
   type RequestContext,
   type RoutedContext,
 } from './request-context';
-import { readRestApi, type ApiAuthorizer, type ApiIntegration, type ApiMethod, type ApiResource, type RestApiDefinition } from './rest-api-definition';
+import { readRestApi, type ApiIntegration, type ApiMethod, type ApiResource, type RestApiDefinition } from './rest-api-definition';
+import { validateRequest } from './request-validator';
+import { findRoute, type RouteMatch } from './routing';
 import { TokenBucket } from './throttle';
 
 /**
@@ -148,12 +151,6 @@ export async function startRestApi(options: RestApiServerOptions): Promise<Runni
   };
 }
 
-interface RouteMatch {
-  readonly resource: ApiResource;
-  readonly method: ApiMethod;
-  readonly pathParameters: Record<string, string>;
-}
-
 /** What the front door decided on arrival: a refusal, or the route with `$context` routed. */
 type Admission =
   | { readonly context: RoutedContext; readonly route: RouteMatch; readonly refusal?: undefined }
@@ -163,14 +160,6 @@ type Admission =
 interface Answer {
   readonly context: RequestContext;
   readonly result: RenderedResponse;
-}
-
-/** The parts of a request the pipeline reads. */
-interface ClientRequest {
-  readonly headers: IncomingMessage['headers'];
-  readonly query: URLSearchParams;
-  readonly body: string;
-  readonly contentType: string;
 }
 
 class LocalRestApi {
@@ -209,12 +198,7 @@ class LocalRestApi {
       response.destroy(); // the client went away mid-request
       return;
     }
-    const client: ClientRequest = {
-      headers: request.headers,
-      query: url.searchParams,
-      body: body.text,
-      contentType: mediaType(request.headers['content-type']) ?? 'application/json',
-    };
+    const client = methodRequest(request, url, body.text);
     const { context, result } = body.tooLarge
       ? this.refuse(new GatewayError('REQUEST_TOO_LARGE'), admission.context, client, admission.route)
       : await this.respond(admission, client);
@@ -227,7 +211,7 @@ class LocalRestApi {
    * and the throttle (so that a burst is judged by when it arrived).
    */
   private admit(arrival: ArrivalContext, pathname: string, declaredTooLarge: boolean): Admission {
-    const route = this.route(arrival.httpMethod, pathname);
+    const route = findRoute(this.api, arrival.httpMethod, pathname);
     if (declaredTooLarge) return { context: arrival, route, refusal: new GatewayError('REQUEST_TOO_LARGE') };
     if (!route) return { context: arrival, route, refusal: new GatewayError('MISSING_AUTHENTICATION_TOKEN') };
     const context = withRoute(arrival, route.resource);
@@ -240,23 +224,21 @@ class LocalRestApi {
    * the gateway response for whatever refused the request, with `$context` as far as
    * handling got.
    */
-  private async respond(admission: Admission, client: ClientRequest): Promise<Answer> {
+  private async respond(admission: Admission, client: MethodRequest): Promise<Answer> {
     if (admission.refusal) return this.refuse(admission.refusal, admission.context, client, admission.route);
     const { route } = admission;
     const { method } = route;
     const where = `${method.httpMethod} ${route.resource.path}`;
     let reached: RequestContext = admission.context;
     try {
-      const claims = method.authorization === 'NONE' ? undefined : this.authorize(method, client, where, admission.context);
-      const authorized = withAuthorizer(admission.context, claims);
+      const authorized = withAuthorizer(admission.context, authorize(method, client, this.options.userPools, where));
       reached = authorized;
       if (method.apiKeyRequired) {
         throw new GatewayError('API_CONFIGURATION_ERROR', `API keys not supported locally yet (${where} requires one)`, {
           log: `${where}: api_key_required is not supported by the local API Gateway; refusing rather than serving it open`,
         });
       }
-      this.validateParameters(route, client);
-      this.validateBody(method, client);
+      validateRequest(route, client);
 
       const integration = method.integration;
       if (!integration) {
@@ -281,7 +263,7 @@ class LocalRestApi {
       let endpoint: { statusCode: number; body: string };
       switch (integration.type) {
         case 'AWS':
-          endpoint = await this.callAwsService(integration, integrationBody, (source) => this.parameterValue(source, route, client, authorized), where);
+          endpoint = await this.callAwsService(integration, integrationBody, parameterValues(client, route.pathParameters, authorized), where);
           break;
         case 'MOCK':
           endpoint = { statusCode: mockStatusCode(integrationBody, where), body: '' };
@@ -293,108 +275,17 @@ class LocalRestApi {
       }
       const integrated = withIntegration(authorized, endpoint.statusCode, Date.now() - integrationStartedAt);
       reached = integrated;
-      const result = this.integrationResponse(integration, endpoint, client, (source) => this.parameterValue(source, route, client, integrated), authorized, where);
+      const result = this.integrationResponse(integration, endpoint, client, parameterValues(client, route.pathParameters, integrated), authorized, where);
       return { context: integrated, result };
     } catch (error) {
       return this.refuse(asGatewayError(error, reached, this.log), reached, client, route);
     }
   }
 
-  /**
-   * A Cognito user pool authorizer: the ID token in the identity source, verified with
-   * the local pools of the authorizer's provider ARNs. Anything this server cannot do
-   * faithfully is refused with 500, never served open.
-   */
-  private authorize(method: ApiMethod, client: ClientRequest, where: string, context: RoutedContext): Record<string, string> {
-    const unsupported = (reason: string): GatewayError =>
-      new GatewayError('AUTHORIZER_CONFIGURATION_ERROR', `authorizer not supported locally yet (${where} ${reason})`, {
-        log: `${where}: ${reason}, which the local API Gateway does not support; refusing rather than serving it open`,
-      });
-    const authorizer = method.authorizer;
-    if (method.authorization !== 'COGNITO_USER_POOLS' || authorizer?.type !== 'COGNITO_USER_POOLS') {
-      throw unsupported(`has authorization ${method.authorization}${authorizer ? ` with a ${authorizer.type} authorizer` : ''}`);
-    }
-    if (method.authorizationScopes.length > 0) {
-      throw unsupported(`requires the scopes ${method.authorizationScopes.join(', ')} of an access token`);
-    }
-    const pools = authorizer.providerArns.map((arn) => ({ arn, pool: this.userPool(arn) }));
-    const missing = pools.filter(({ pool }) => pool === undefined).map(({ arn }) => arn);
-    if (pools.length === 0 || missing.length > 0) {
-      throw unsupported(`has the Cognito authorizer ${authorizer.name} of user pools without a local pool (${missing.join(', ') || 'none named'}): pass userPools to startRestApi`);
-    }
-    const token = this.identityToken(authorizer, client, where);
-    if (token === undefined) throw new GatewayError('UNAUTHORIZED');
-    const reasons: string[] = [];
-    for (const { arn, pool } of pools) {
-      const result = (pool as LocalUserPool).verify(token);
-      if (result.valid) return claimStrings(result.claims);
-      reasons.push(`${arn}: ${result.reason}`);
-    }
-    this.log(`(${context.requestId}) ${where}: Unauthorized request: the token is not a valid ID token of the authorizer's pools (${reasons.join('; ')})`);
-    throw new GatewayError('UNAUTHORIZED');
-  }
-
-  private userPool(arn: string): LocalUserPool | undefined {
-    const pools = this.options.userPools;
-    if (!pools) return undefined;
-    const poolId = /:userpool\/([^/]+)$/.exec(arn)?.[1];
-    return pools.get(arn) ?? (poolId === undefined ? undefined : pools.get(poolId));
-  }
-
-  /** The token from the identity source (`Bearer ` is accepted), or undefined when there is none. */
-  private identityToken(authorizer: ApiAuthorizer, client: ClientRequest, where: string): string | undefined {
-    const header = /^method\.request\.header\.(.+)$/.exec(authorizer.identitySource.trim())?.[1];
-    if (header === undefined) {
-      throw new GatewayError('AUTHORIZER_CONFIGURATION_ERROR', undefined, {
-        log: `${where}: the identity source ${authorizer.identitySource} of authorizer ${authorizer.name} is not method.request.header.<name>`,
-      });
-    }
-    const raw = headerValue(client.headers, header)?.trim();
-    const token = raw?.replace(/^Bearer\s+/i, '');
-    if (token === undefined || token === '') return undefined;
-    if (authorizer.identityValidationExpression !== undefined && !new RegExp(`^(?:${authorizer.identityValidationExpression})$`, 's').test(raw as string)) {
-      return undefined;
-    }
-    return token;
-  }
-
-  private validateParameters(route: RouteMatch, client: ClientRequest): void {
-    const missing = route.method.requiredParameters.filter((parameter) => {
-      const [, where, name] = /^method\.request\.(header|querystring|path)\.(.+)$/.exec(parameter) ?? [];
-      if (where === 'header') return !headerValue(client.headers, name);
-      if (where === 'querystring') return !client.query.get(name);
-      if (where === 'path') return !route.pathParameters[name];
-      return false;
-    });
-    if (missing.length > 0) {
-      const names = missing.map((parameter) => parameter.split('.').slice(3).join('.'));
-      throw new GatewayError('BAD_REQUEST_PARAMETERS', `Missing required request parameters: [${names.join(', ')}]`);
-    }
-  }
-
-  private validateBody(method: ApiMethod, client: ClientRequest): void {
-    // A content type without a model is not validated (its template, or passthrough, decides).
-    const model = method.bodyModels.get(client.contentType) ?? method.bodyModels.get('$default');
-    if (!model) return;
-    let check: ReturnType<typeof checkRequestBody>;
-    try {
-      check = checkRequestBody(model.schema, client.body);
-    } catch (error) {
-      throw new GatewayError('API_CONFIGURATION_ERROR', undefined, { log: `Model ${model.name} cannot be used to validate: ${(error as Error).message}` });
-    }
-    if (!check.valid) {
-      const problems = validationErrorString(check.problems);
-      throw new GatewayError('BAD_REQUEST_BODY', undefined, {
-        validationErrorString: problems,
-        log: `Request body does not match model schema for content type ${client.contentType}: ${problems}`,
-      });
-    }
-  }
-
   private async callAwsService(
     integration: ApiIntegration,
     body: string,
-    parameterValue: (source: string) => string | undefined,
+    parameterValue: ParameterValues,
     where: string,
   ): Promise<{ statusCode: number; body: string }> {
     const headers: Record<string, string> = {};
@@ -452,8 +343,8 @@ class LocalRestApi {
   private integrationResponse(
     integration: ApiIntegration,
     endpoint: { statusCode: number; body: string },
-    client: ClientRequest,
-    parameterValue: (source: string) => string | undefined,
+    client: MethodRequest,
+    parameterValue: ParameterValues,
     context: AuthorizedContext,
     where: string,
   ): RenderedResponse {
@@ -490,26 +381,14 @@ class LocalRestApi {
   }
 
   /** The API's gateway response for `error`. */
-  private refuse(error: GatewayError, reached: RequestContext, client: ClientRequest, route: RouteMatch | undefined): Answer {
+  private refuse(error: GatewayError, reached: RequestContext, client: MethodRequest, route: RouteMatch | undefined): Answer {
     const context = withError(reached, error);
     if (error.details.log !== undefined) this.log(`(${context.requestId}) ${error.details.log}`);
     const result = renderGatewayResponse(this.api.gatewayResponses, error, context, {
-      parameterValue: (source) => this.parameterValue(source, route, client, context),
+      parameterValue: parameterValues(client, route?.pathParameters, context),
       accept: headerValue(client.headers, 'accept'),
     });
     return { context, result };
-  }
-
-  /** The value of a parameter-mapping source, e.g. `'literal'` or `method.request.header.Origin`. */
-  private parameterValue(source: string, route: RouteMatch | undefined, client: ClientRequest, context: ContextVariables): string | undefined {
-    const literal = /^'(.*)'$/s.exec(source);
-    if (literal) return literal[1];
-    const [, where, name] = /^method\.request\.(header|querystring|path)\.(.+)$/.exec(source) ?? [];
-    if (where === 'header') return headerValue(client.headers, name);
-    if (where === 'querystring') return client.query.get(name) ?? undefined;
-    if (where === 'path') return route?.pathParameters[name];
-    const contextPath = /^context\.(.+)$/.exec(source)?.[1];
-    return contextPath === undefined ? undefined : contextVariable(context, contextPath);
   }
 
   private send(response: ServerResponse, result: RenderedResponse, context: RequestContext): void {
@@ -541,49 +420,6 @@ class LocalRestApi {
     }
   }
 
-  /**
-   * The resource and method for a request path `/<stage>/<resource path>`: a literal
-   * path part wins over `{param}`, which wins over a greedy `{param+}`; a trailing slash
-   * is ignored.
-   */
-  private route(httpMethod: string, pathname: string): RouteMatch | undefined {
-    const segments = pathname.split('/').slice(1);
-    if (segments[segments.length - 1] === '' && segments.length > 1) segments.pop();
-    let decoded: string[];
-    try {
-      decoded = segments.map((segment) => decodeURIComponent(segment));
-    } catch {
-      return undefined;
-    }
-    if (decoded[0] !== this.api.stageName) return undefined;
-    const path = decoded.slice(1);
-    if (path.some((segment) => segment === '')) return undefined;
-
-    const search = (resource: ApiResource, index: number, parameters: Record<string, string>): RouteMatch | undefined => {
-      if (index === path.length) {
-        const method = resource.methods.get(httpMethod) ?? resource.methods.get('ANY');
-        return method ? { resource, method, pathParameters: parameters } : undefined;
-      }
-      const segment = path[index];
-      const literal = resource.children.filter((child) => child.pathPart === segment);
-      const single = resource.children.filter((child) => /^\{[^{}+]+\}$/.test(child.pathPart));
-      const greedy = resource.children.filter((child) => /^\{[^{}]+\+\}$/.test(child.pathPart));
-      for (const child of literal) {
-        const match = search(child, index + 1, parameters);
-        if (match) return match;
-      }
-      for (const child of single) {
-        const match = search(child, index + 1, { ...parameters, [child.pathPart.slice(1, -1)]: segment });
-        if (match) return match;
-      }
-      for (const child of greedy) {
-        const match = search(child, path.length, { ...parameters, [child.pathPart.slice(1, -2)]: path.slice(index).join('/') });
-        if (match) return match;
-      }
-      return undefined;
-    };
-    return search(this.api.root, 0, {});
-  }
 }
 
 /**
@@ -621,16 +457,6 @@ function mockStatusCode(rendered: string, where: string): number {
   return statusCode as number;
 }
 
-/**
- * Claims as `$context.authorizer.claims` holds them: strings (numbers and booleans
- * written out, anything else as JSON).
- */
-function claimStrings(claims: Readonly<Record<string, unknown>>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(claims).map(([name, value]) => [name, typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value)]),
-  );
-}
-
 function asGatewayError(error: unknown, context: RequestContext, log: (line: string) => void): GatewayError {
   if (error instanceof GatewayError) return error;
   log(`(${context.requestId}) the local API Gateway failed: ${(error as Error)?.stack ?? String(error)}`);
@@ -656,17 +482,6 @@ function jsonParseError(text: string): string | undefined {
   } catch (error) {
     return (error as Error).message;
   }
-}
-
-/** `application/json; charset=utf-8` -> `application/json`. */
-function mediaType(header: string | undefined): string | undefined {
-  const type = header?.split(';')[0].trim().toLowerCase();
-  return type === '' ? undefined : type;
-}
-
-function headerValue(headers: IncomingMessage['headers'], name: string): string | undefined {
-  const value = headers[name.toLowerCase()];
-  return Array.isArray(value) ? value.join(',') : value;
 }
 
 /** Access logs write `-` for a variable without a value, including an empty one. */

@@ -70,6 +70,8 @@ export interface RunningRestApi {
   readonly url: string;
   /** Stops accepting connections and resolves once the server is closed. Safe to call more than once. */
   stop(): Promise<void>;
+  /** Resolves once no request is in flight (its response sent and its access-log line written); at once when none is. */
+  idle(): Promise<void>;
 }
 
 /** API Gateway's payload limit: 10 MiB. */
@@ -89,13 +91,16 @@ export async function startRestApi(options: RestApiServerOptions): Promise<Runni
   const log = options.onExecutionLog ?? ((line: string) => process.stderr.write(`[local API Gateway ${api.name}] ${line}\n`));
   const lifecycle = new RequestLifecycle(api, { backends: options.backends, userPools: options.userPools, throttle: options.throttle ?? true, log });
   const listener = new Listener(api, lifecycle, log, options.onAccessLog);
+  const inFlight = new InFlight();
   const server = createServer((request, response) => {
-    listener.handle(request, response).catch((error: unknown) => {
-      // A fault of this server, not of the API: answer 500 rather than crash the process.
-      log(`the local API Gateway failed on ${request.method} ${request.url}: ${(error as Error)?.stack ?? String(error)}`);
-      if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'application/json' });
-      response.end('{"message":"Internal server error"}');
-    });
+    inFlight.track(
+      listener.handle(request, response).catch((error: unknown) => {
+        // A fault of this server, not of the API: answer 500 rather than crash the process.
+        log(`the local API Gateway failed on ${request.method} ${request.url}: ${(error as Error)?.stack ?? String(error)}`);
+        if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'application/json' });
+        response.end('{"message":"Internal server error"}');
+      }),
+    );
   });
   // API Gateway takes thousands of connections at once. Node's default backlog (511)
   // made a burst of 1,000 concurrent clients see ECONNRESET while the process was busy
@@ -120,6 +125,7 @@ export async function startRestApi(options: RestApiServerOptions): Promise<Runni
       });
       return stopping;
     },
+    idle: () => inFlight.idle(),
   };
 }
 
@@ -175,6 +181,24 @@ class Listener {
     } catch (error) {
       this.log(`(${context.requestId}) onAccessLog threw: ${(error as Error).message}`);
     }
+  }
+}
+
+/** The requests being handled, for idle(). */
+class InFlight {
+  private count = 0;
+  private readonly waiters: (() => void)[] = [];
+
+  track(handling: Promise<void>): void {
+    this.count += 1;
+    void handling.finally(() => {
+      this.count -= 1;
+      if (this.count === 0) for (const resolve of this.waiters.splice(0)) resolve();
+    });
+  }
+
+  idle(): Promise<void> {
+    return this.count === 0 ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
   }
 }
 

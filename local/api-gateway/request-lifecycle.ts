@@ -1,10 +1,10 @@
 import type { LocalUserPool } from '../cognito/local-user-pool';
-import type { AwsServiceBackend } from './aws-integration';
+import { callAwsService, type AwsIntegrationResponse, type AwsServiceBackend } from './aws-integration';
 import { authorize } from './cognito-authorizer';
 import { GatewayError, renderGatewayResponse, type RenderedResponse } from './gateway-responses';
-import { callIntegration } from './integration';
 import { integrationRequestBody } from './integration-request';
 import { integrationResponse } from './integration-response';
+import { mockIntegration } from './mock-integration';
 import { headerValue, parameterValues, type MethodRequest } from './method-request';
 import { withAuthorizer, withError, withIntegration, withRoute, type ArrivalContext, type RequestContext, type RoutedContext } from './request-context';
 import { validateRequest } from './request-validator';
@@ -94,7 +94,19 @@ export class RequestLifecycle {
       }
       const body = integrationRequestBody(integration, request, authorized, where);
       const integrationStartedAt = Date.now();
-      const endpoint = await callIntegration(integration, body, parameterValues(request, route.pathParameters, authorized), this.options.backends, where);
+      let endpoint: AwsIntegrationResponse;
+      switch (integration.type) {
+        case 'AWS':
+          endpoint = await callAwsService(integration, body, parameterValues(request, route.pathParameters, authorized), this.options.backends, where);
+          break;
+        case 'MOCK':
+          endpoint = mockIntegration(body, where);
+          break;
+        default:
+          throw new GatewayError('API_CONFIGURATION_ERROR', `integration type ${integration.type} not supported locally yet`, {
+            log: `${where}: integration type ${integration.type} is not supported by the local API Gateway (only AWS and MOCK are)`,
+          });
+      }
       const integrated = withIntegration(authorized, endpoint.statusCode, Date.now() - integrationStartedAt);
       reached = integrated;
       const parameterValue = parameterValues(request, route.pathParameters, integrated);

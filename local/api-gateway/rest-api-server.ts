@@ -35,6 +35,10 @@ export type { AwsIntegrationRequest, AwsIntegrationResponse, AwsServiceBackend }
  * "... not supported locally yet" so that nobody mistakes it for an open method; HTTP,
  * HTTP_PROXY and AWS_PROXY integrations answer 500 likewise. Only MOCK and AWS
  * integrations run.
+ *
+ * This module is the HTTP side: the listener, the body and its size limit, sending the
+ * answer, stop() and idle(). A request's way through the gateway is request-lifecycle.ts,
+ * each step of it a module named after what it does in API Gateway.
  */
 
 export interface RestApiServerOptions {

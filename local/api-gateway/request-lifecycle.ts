@@ -5,10 +5,18 @@ import { GatewayError, renderGatewayResponse, type RenderedResponse } from './ga
 import { integrationRequestBody } from './integration-request';
 import { integrationResponse } from './integration-response';
 import { mockIntegration } from './mock-integration';
-import { headerValue, parameterValues, type MethodRequest } from './method-request';
-import { withAuthorizer, withError, withIntegration, withRoute, type ArrivalContext, type RequestContext, type RoutedContext } from './request-context';
+import { headerValue, parameterValues, type MethodRequest, type ParameterValues } from './method-request';
+import {
+  withAuthorizer,
+  withError,
+  withIntegration,
+  withRoute,
+  type ArrivalContext,
+  type RequestContext,
+  type RoutedContext,
+} from './request-context';
 import { validateRequest } from './request-validator';
-import type { ApiMethod, ApiResource, RestApiDefinition } from './rest-api-definition';
+import type { ApiIntegration, ApiMethod, ApiResource, RestApiDefinition } from './rest-api-definition';
 import { findRoute, type RouteMatch } from './routing';
 import { TokenBucket } from './throttle';
 
@@ -74,39 +82,21 @@ export class RequestLifecycle {
   async respond(admission: Admission, request: MethodRequest): Promise<Answer> {
     if (admission.refusal) return this.refuse(admission.refusal, admission.context, request, admission.route);
     const { route } = admission;
-    const { method } = route;
-    const where = `${method.httpMethod} ${route.resource.path}`;
+    const where = `${route.method.httpMethod} ${route.resource.path}`;
     // The latest step of `$context`, for the gateway response if a later step refuses.
     let reached: RequestContext = admission.context;
     try {
-      const authorized = withAuthorizer(admission.context, authorize(method, request, this.options.userPools, where));
+      // The method request: the authorizer's claims are in `$context` even when a later check refuses.
+      const authorized = withAuthorizer(admission.context, authorize(route.method, request, this.options.userPools, where));
       reached = authorized;
-      if (method.apiKeyRequired) {
-        throw new GatewayError('API_CONFIGURATION_ERROR', `API keys not supported locally yet (${where} requires one)`, {
-          log: `${where}: api_key_required is not supported by the local API Gateway; refusing rather than serving it open`,
-        });
-      }
-      validateRequest(route, request);
-
-      const integration = method.integration;
+      this.checkApiKeyAndValidate(route, request, where);
+      const integration = route.method.integration;
       if (!integration) {
         throw new GatewayError('API_CONFIGURATION_ERROR', undefined, { log: `${where} has no aws_api_gateway_integration` });
       }
       const body = integrationRequestBody(integration, request, authorized, where);
       const integrationStartedAt = Date.now();
-      let endpoint: AwsIntegrationResponse;
-      switch (integration.type) {
-        case 'AWS':
-          endpoint = await callAwsService(integration, body, parameterValues(request, route.pathParameters, authorized), this.options.backends, where);
-          break;
-        case 'MOCK':
-          endpoint = mockIntegration(body, where);
-          break;
-        default:
-          throw new GatewayError('API_CONFIGURATION_ERROR', `integration type ${integration.type} not supported locally yet`, {
-            log: `${where}: integration type ${integration.type} is not supported by the local API Gateway (only AWS and MOCK are)`,
-          });
-      }
+      const endpoint = await this.integration(integration, body, parameterValues(request, route.pathParameters, authorized), where);
       const integrated = withIntegration(authorized, endpoint.statusCode, Date.now() - integrationStartedAt);
       reached = integrated;
       const parameterValue = parameterValues(request, route.pathParameters, integrated);
@@ -126,6 +116,30 @@ export class RequestLifecycle {
       accept: headerValue(request.headers, 'accept'),
     });
     return { context, response };
+  }
+
+  /** The rest of the method request after its authorizer: its API key and its request validator. */
+  private checkApiKeyAndValidate(route: RouteMatch, request: MethodRequest, where: string): void {
+    if (route.method.apiKeyRequired) {
+      throw new GatewayError('API_CONFIGURATION_ERROR', `API keys not supported locally yet (${where} requires one)`, {
+        log: `${where}: api_key_required is not supported by the local API Gateway; refusing rather than serving it open`,
+      });
+    }
+    validateRequest(route, request);
+  }
+
+  /** The integration, by type: only AWS and MOCK run; the others are refused rather than answered some other way. */
+  private async integration(integration: ApiIntegration, body: string, parameterValue: ParameterValues, where: string): Promise<AwsIntegrationResponse> {
+    switch (integration.type) {
+      case 'AWS':
+        return callAwsService(integration, body, parameterValue, this.options.backends, where);
+      case 'MOCK':
+        return mockIntegration(body, where);
+      default:
+        throw new GatewayError('API_CONFIGURATION_ERROR', `integration type ${integration.type} not supported locally yet`, {
+          log: `${where}: integration type ${integration.type} is not supported by the local API Gateway (only AWS and MOCK are)`,
+        });
+    }
   }
 
   private asGatewayError(error: unknown, context: RequestContext): GatewayError {

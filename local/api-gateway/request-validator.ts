@@ -1,6 +1,7 @@
 import { GatewayError } from './gateway-responses';
 import { requestParameter, type MethodRequest } from './method-request';
 import { checkRequestBody, validationErrorString } from './request-model';
+import type { ApiMethod } from './rest-api-definition';
 import type { RouteMatch } from './routing';
 
 /**
@@ -23,7 +24,7 @@ function validateParameters({ method, pathParameters }: RouteMatch, request: Met
   }
 }
 
-function validateBody(bodyModels: RouteMatch['method']['bodyModels'], request: MethodRequest): void {
+function validateBody(bodyModels: ApiMethod['bodyModels'], request: MethodRequest): void {
   // A content type without a model is not validated (its template, or passthrough, decides).
   const model = bodyModels.get(request.contentType) ?? bodyModels.get('$default');
   if (!model) return;

@@ -1,3 +1,5 @@
+import { substituteContextVariables, type ContextVariables } from './context-variables';
+
 /**
  * API Gateway's own error responses ("gateway responses"): the response for each error
  * type, customizable per API with aws_api_gateway_gateway_response, falling back to the
@@ -98,7 +100,7 @@ export function errorVariables(error: GatewayError) {
 export function renderGatewayResponse(
   responses: ReadonlyMap<string, GatewayResponseConfig>,
   error: GatewayError,
-  context: Record<string, unknown>,
+  context: ContextVariables,
   options: {
     /** Value of a response-parameter source such as `method.request.header.Origin`. */
     readonly parameterValue: (expression: string) => string | undefined;
@@ -137,36 +139,6 @@ export function chooseContentType(contentTypes: readonly string[], accept: strin
     contentTypes.find((candidate) => candidate.toLowerCase() === 'application/json') ??
     contentTypes[0]
   );
-}
-
-const CONTEXT_VARIABLE = /\$context\.([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)/g;
-
-/**
- * Replaces each `$context.<path>` with its value, as API Gateway does in gateway
- * responses and access-log formats; `missing` stands for a variable without a value
- * (access logs write `-`). The longest path that names a value wins, so in
- * `$context.status.` the trailing dot stays text.
- */
-export function substituteContextVariables(template: string, context: Record<string, unknown>, missing: string): string {
-  return template.replace(CONTEXT_VARIABLE, (_match, path: string) => {
-    const names = path.split('.');
-    for (let length = names.length; length > 0; length -= 1) {
-      const value = contextVariable(context, names.slice(0, length).join('.'));
-      if (value !== undefined) {
-        const rest = names.slice(length);
-        return value + (rest.length > 0 ? `.${rest.join('.')}` : '');
-      }
-    }
-    return missing;
-  });
-}
-
-/** The value of `$context.<path>` (e.g. `identity.sourceIp`), or undefined when it has none. */
-export function contextVariable(context: Record<string, unknown>, path: string): string | undefined {
-  const value = path
-    .split('.')
-    .reduce<unknown>((node, name) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[name] : undefined), context);
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
 }
 
 /** The inside of a JSON string literal for `value`. */

@@ -1,22 +1,18 @@
-import { createHash, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SynthesizedStack } from '../stack/synthesized-stack';
-import {
-  contextVariable,
-  errorVariables,
-  GatewayError,
-  renderGatewayResponse,
-  substituteContextVariables,
-  chooseContentType,
-  type RenderedResponse,
-} from './gateway-responses';
 import type { LocalUserPool } from '../cognito/local-user-pool';
-import { renderMappingTemplate } from './mapping-template';
-import { checkRequestBody, validationErrorString } from './request-model';
-import { readRestApi, type ApiAuthorizer, type ApiIntegration, type ApiMethod, type ApiResource, type RestApiDefinition } from './rest-api-definition';
-import { TokenBucket } from './throttle';
+import type { SynthesizedStack } from '../stack/synthesized-stack';
+import { accessLogLine } from './access-log';
+import type { AwsServiceBackend } from './aws-integration';
+import { GatewayError, type RenderedResponse } from './gateway-responses';
+import { methodRequest } from './method-request';
+import { arrivalContext, type RequestContext } from './request-context';
+import { RequestLifecycle } from './request-lifecycle';
+import { readRestApi, type RestApiDefinition } from './rest-api-definition';
+
+// Defined beside the AWS integration call; importable from here, where callers look for them.
+export type { AwsIntegrationRequest, AwsIntegrationResponse, AwsServiceBackend } from './aws-integration';
 
 /**
  * Serves one REST API (API Gateway v1) of a synthesized stack on a loopback port, doing
@@ -39,27 +35,11 @@ import { TokenBucket } from './throttle';
  * "... not supported locally yet" so that nobody mistakes it for an open method; HTTP,
  * HTTP_PROXY and AWS_PROXY integrations answer 500 likewise. Only MOCK and AWS
  * integrations run.
+ *
+ * This module is the HTTP side: the listener, the body and its size limit, sending the
+ * answer, stop() and idle(). A request's way through the gateway is request-lifecycle.ts,
+ * each step of it a module named after what it does in API Gateway.
  */
-
-/** What an AWS-type integration call looks like after the request template ran. */
-export interface AwsIntegrationRequest {
-  /** The integration uri with every ${...} resolved, e.g. arn:aws:apigateway:us-east-1:sqs:path/000000000000/dev-POC-Queue */
-  readonly uri: string;
-  /** integration_http_method */
-  readonly httpMethod: string;
-  /** From request_parameters `integration.request.header.X`, e.g. `'literal'` or `method.request.header.Y`. */
-  readonly headers: Record<string, string>;
-  /** The rendered request template (or the client's body when it passes through). */
-  readonly body: string;
-}
-
-export interface AwsIntegrationResponse {
-  readonly statusCode: number;
-  readonly body: string;
-}
-
-/** Backend for one AWS service of `arn:aws:apigateway:<region>:<service>:...` uris, e.g. 'sqs'. */
-export type AwsServiceBackend = (request: AwsIntegrationRequest) => Promise<AwsIntegrationResponse>;
 
 export interface RestApiServerOptions {
   readonly stack: SynthesizedStack;
@@ -94,6 +74,8 @@ export interface RunningRestApi {
   readonly url: string;
   /** Stops accepting connections and resolves once the server is closed. Safe to call more than once. */
   stop(): Promise<void>;
+  /** Resolves once no request is in flight (its response sent and its access-log line written); at once when none is. */
+  idle(): Promise<void>;
 }
 
 /** API Gateway's payload limit: 10 MiB. */
@@ -110,14 +92,19 @@ const STOP_GRACE_MS = 2_000;
  */
 export async function startRestApi(options: RestApiServerOptions): Promise<RunningRestApi> {
   const api = readRestApi(options.stack, options.resolve, { restApi: options.restApi, stage: options.stage });
-  const gateway = new LocalRestApi(api, options);
+  const log = options.onExecutionLog ?? ((line: string) => process.stderr.write(`[local API Gateway ${api.name}] ${line}\n`));
+  const lifecycle = new RequestLifecycle(api, { backends: options.backends, userPools: options.userPools, throttle: options.throttle ?? true, log });
+  const listener = new Listener(api, lifecycle, log, options.onAccessLog);
+  const inFlight = new InFlight();
   const server = createServer((request, response) => {
-    gateway.handle(request, response).catch((error: unknown) => {
-      // A fault of this server, not of the API: answer 500 rather than crash the process.
-      gateway.log(`the local API Gateway failed on ${request.method} ${request.url}: ${(error as Error)?.stack ?? String(error)}`);
-      if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'application/json' });
-      response.end('{"message":"Internal server error"}');
-    });
+    inFlight.track(
+      listener.handle(request, response).catch((error: unknown) => {
+        // A fault of this server, not of the API: answer 500 rather than crash the process.
+        log(`the local API Gateway failed on ${request.method} ${request.url}: ${(error as Error)?.stack ?? String(error)}`);
+        if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'application/json' });
+        response.end('{"message":"Internal server error"}');
+      }),
+    );
   });
   // API Gateway takes thousands of connections at once. Node's default backlog (511)
   // made a burst of 1,000 concurrent clients see ECONNRESET while the process was busy
@@ -131,7 +118,7 @@ export async function startRestApi(options: RestApiServerOptions): Promise<Runni
     url: `http://127.0.0.1:${port}/${encodeURIComponent(api.stageName)}`,
     stop() {
       stopping ??= new Promise<void>((resolve) => {
-        gateway.stopping = true;
+        listener.stopping = true;
         const forceClose = setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS);
         forceClose.unref();
         server.close(() => {
@@ -142,99 +129,27 @@ export async function startRestApi(options: RestApiServerOptions): Promise<Runni
       });
       return stopping;
     },
+    idle: () => inFlight.idle(),
   };
 }
 
-/** `$context` while a request is handled; access logs read it once the response is sent. */
-interface RequestContext {
-  requestId: string;
-  extendedRequestId: string;
-  apiId: string;
-  stage: string;
-  httpMethod: string;
-  path: string;
-  protocol: string;
-  domainName: string;
-  requestTime: string;
-  requestTimeEpoch: number;
-  identity: { sourceIp: string; userAgent?: string };
-  /** Set by a Cognito user pool authorizer: the ID token's claims, as strings. */
-  authorizer?: { claims: Record<string, string> };
-  resourcePath?: string;
-  resourceId?: string;
-  integration: { status?: number; error?: string; latency?: number };
-  error?: ReturnType<typeof errorVariables>;
-}
-
-interface RouteMatch {
-  readonly resource: ApiResource;
-  readonly method: ApiMethod;
-  readonly pathParameters: Record<string, string>;
-}
-
-/** The parts of a request the pipeline reads. */
-interface ClientRequest {
-  readonly headers: IncomingMessage['headers'];
-  readonly query: URLSearchParams;
-  readonly body: string;
-  readonly contentType: string;
-}
-
-class LocalRestApi {
+/** The HTTP side of the gateway: reads the request, hands it to the lifecycle, sends the answer and logs it. */
+class Listener {
   /** Set by stop(): responses then close their connection. */
   stopping = false;
-  private readonly buckets = new Map<ApiMethod, TokenBucket>();
-  /** Writes a line to the execution log. */
-  readonly log: (line: string) => void;
 
   constructor(
     private readonly api: RestApiDefinition,
-    private readonly options: RestApiServerOptions,
-  ) {
-    this.log = options.onExecutionLog ?? ((line) => process.stderr.write(`[local API Gateway ${api.name}] ${line}\n`));
-    if (options.throttle ?? true) {
-      const visit = (resource: ApiResource): void => {
-        for (const method of resource.methods.values()) {
-          if (method.throttle) this.buckets.set(method, new TokenBucket(method.throttle));
-        }
-        resource.children.forEach(visit);
-      };
-      visit(api.root);
-    }
-  }
+    private readonly lifecycle: RequestLifecycle,
+    private readonly log: (line: string) => void,
+    private readonly onAccessLog: ((line: string) => void) | undefined,
+  ) {}
 
   async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const startedAt = Date.now();
+    const receivedAt = Date.now();
     const url = new URL(request.url ?? '/', 'http://localhost');
-    const context: RequestContext = {
-      requestId: randomUUID(),
-      extendedRequestId: createHash('sha256').update(randomUUID()).digest('base64').slice(0, 16),
-      apiId: this.api.apiId,
-      stage: this.api.stageName,
-      httpMethod: (request.method ?? 'GET').toUpperCase(),
-      path: url.pathname,
-      protocol: `HTTP/${request.httpVersion}`,
-      domainName: request.headers.host ?? '127.0.0.1',
-      requestTime: clfTime(new Date(startedAt)),
-      requestTimeEpoch: startedAt,
-      identity: { sourceIp: (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''), userAgent: request.headers['user-agent'] },
-      integration: {},
-    };
-
-    // As at API Gateway's front door, decided on arrival: the declared size, the route
-    // and the throttle (so that a burst is judged by when it arrived).
-    let refusal: GatewayError | undefined;
-    const declaredLength = Number(request.headers['content-length'] ?? 0);
-    const route = this.route(context.httpMethod, url.pathname);
-    if (declaredLength > MAX_REQUEST_BODY_BYTES) {
-      refusal = new GatewayError('REQUEST_TOO_LARGE');
-    } else if (!route) {
-      refusal = new GatewayError('MISSING_AUTHENTICATION_TOKEN');
-    } else {
-      context.resourcePath = route.resource.path;
-      context.resourceId = route.resource.id;
-      if (this.buckets.get(route.method)?.tryTake() === false) refusal = new GatewayError('THROTTLED');
-    }
+    const arrival = arrivalContext(request, url, this.api, receivedAt);
+    const admission = this.lifecycle.admit(arrival, url.pathname, Number(request.headers['content-length'] ?? 0) > MAX_REQUEST_BODY_BYTES);
 
     let body: { text: string; tooLarge: boolean };
     try {
@@ -243,287 +158,12 @@ class LocalRestApi {
       response.destroy(); // the client went away mid-request
       return;
     }
-    if (body.tooLarge) refusal = new GatewayError('REQUEST_TOO_LARGE');
-
-    const client: ClientRequest = {
-      headers: request.headers,
-      query: url.searchParams,
-      body: body.text,
-      contentType: mediaType(request.headers['content-type']) ?? 'application/json',
-    };
-    let result: RenderedResponse;
-    try {
-      if (refusal) throw refusal;
-      result = await this.invoke(route as RouteMatch, client, context);
-    } catch (error) {
-      result = this.gatewayResponse(asGatewayError(error, context, this.log), client, route, context);
-    }
-    this.send(response, result, context);
-    this.accessLog(context, result, Date.now() - startedAt);
-  }
-
-  /** The method request, integration request, integration and integration response. */
-  private async invoke(route: RouteMatch, client: ClientRequest, context: RequestContext): Promise<RenderedResponse> {
-    const { method } = route;
-    const where = `${method.httpMethod} ${route.resource.path}`;
-    if (method.authorization !== 'NONE') {
-      context.authorizer = this.authorize(method, client, where, context);
-    }
-    if (method.apiKeyRequired) {
-      throw new GatewayError('API_CONFIGURATION_ERROR', `API keys not supported locally yet (${where} requires one)`, {
-        log: `${where}: api_key_required is not supported by the local API Gateway; refusing rather than serving it open`,
-      });
-    }
-    this.validateParameters(route, client);
-    this.validateBody(method, client);
-
-    const integration = method.integration;
-    if (!integration) {
-      throw new GatewayError('API_CONFIGURATION_ERROR', undefined, { log: `${where} has no aws_api_gateway_integration` });
-    }
-    const template = requestTemplate(integration, client.contentType);
-    const parameterValue = (source: string) => this.parameterValue(source, route, client, context);
-    let integrationBody: string;
-    try {
-      integrationBody = template === undefined ? client.body : renderMappingTemplate(template, { body: client.body, context: templateContext(context) });
-    } catch (error) {
-      const notJson = error instanceof SyntaxError ? jsonParseError(client.body) : undefined;
-      if (notJson !== undefined) {
-        // The template reads the body as JSON ($input.json, $input.path) and it is not.
-        throw new GatewayError('BAD_REQUEST_BODY', `Could not parse request body into json: ${notJson}`);
-      }
-      throw new GatewayError('API_CONFIGURATION_ERROR', undefined, {
-        log: `Execution failed due to configuration error: Unable to transform request (${where}): ${(error as Error).message}`,
-      });
-    }
-
-    const integrationStartedAt = Date.now();
-    let endpoint: { statusCode: number; body: string };
-    switch (integration.type) {
-      case 'AWS':
-        endpoint = await this.callAwsService(integration, integrationBody, parameterValue, where);
-        break;
-      case 'MOCK':
-        endpoint = { statusCode: mockStatusCode(integrationBody, where), body: '' };
-        break;
-      default:
-        throw new GatewayError('API_CONFIGURATION_ERROR', `integration type ${integration.type} not supported locally yet`, {
-          log: `${where}: integration type ${integration.type} is not supported by the local API Gateway (only AWS and MOCK are)`,
-        });
-    }
-    context.integration = { status: endpoint.statusCode, latency: Date.now() - integrationStartedAt };
-    return this.integrationResponse(integration, endpoint, client, parameterValue, context, where);
-  }
-
-  /**
-   * A Cognito user pool authorizer: the ID token in the identity source, verified with
-   * the local pools of the authorizer's provider ARNs. Anything this server cannot do
-   * faithfully is refused with 500, never served open.
-   */
-  private authorize(method: ApiMethod, client: ClientRequest, where: string, context: RequestContext): { claims: Record<string, string> } {
-    const unsupported = (reason: string): GatewayError =>
-      new GatewayError('AUTHORIZER_CONFIGURATION_ERROR', `authorizer not supported locally yet (${where} ${reason})`, {
-        log: `${where}: ${reason}, which the local API Gateway does not support; refusing rather than serving it open`,
-      });
-    const authorizer = method.authorizer;
-    if (method.authorization !== 'COGNITO_USER_POOLS' || authorizer?.type !== 'COGNITO_USER_POOLS') {
-      throw unsupported(`has authorization ${method.authorization}${authorizer ? ` with a ${authorizer.type} authorizer` : ''}`);
-    }
-    if (method.authorizationScopes.length > 0) {
-      throw unsupported(`requires the scopes ${method.authorizationScopes.join(', ')} of an access token`);
-    }
-    const pools = authorizer.providerArns.map((arn) => ({ arn, pool: this.userPool(arn) }));
-    const missing = pools.filter(({ pool }) => pool === undefined).map(({ arn }) => arn);
-    if (pools.length === 0 || missing.length > 0) {
-      throw unsupported(`has the Cognito authorizer ${authorizer.name} of user pools without a local pool (${missing.join(', ') || 'none named'}): pass userPools to startRestApi`);
-    }
-    const token = this.identityToken(authorizer, client, where);
-    if (token === undefined) throw new GatewayError('UNAUTHORIZED');
-    const reasons: string[] = [];
-    for (const { arn, pool } of pools) {
-      const result = (pool as LocalUserPool).verify(token);
-      if (result.valid) return { claims: claimStrings(result.claims) };
-      reasons.push(`${arn}: ${result.reason}`);
-    }
-    this.log(`(${context.requestId}) ${where}: Unauthorized request: the token is not a valid ID token of the authorizer's pools (${reasons.join('; ')})`);
-    throw new GatewayError('UNAUTHORIZED');
-  }
-
-  private userPool(arn: string): LocalUserPool | undefined {
-    const pools = this.options.userPools;
-    if (!pools) return undefined;
-    const poolId = /:userpool\/([^/]+)$/.exec(arn)?.[1];
-    return pools.get(arn) ?? (poolId === undefined ? undefined : pools.get(poolId));
-  }
-
-  /** The token from the identity source (`Bearer ` is accepted), or undefined when there is none. */
-  private identityToken(authorizer: ApiAuthorizer, client: ClientRequest, where: string): string | undefined {
-    const header = /^method\.request\.header\.(.+)$/.exec(authorizer.identitySource.trim())?.[1];
-    if (header === undefined) {
-      throw new GatewayError('AUTHORIZER_CONFIGURATION_ERROR', undefined, {
-        log: `${where}: the identity source ${authorizer.identitySource} of authorizer ${authorizer.name} is not method.request.header.<name>`,
-      });
-    }
-    const raw = headerValue(client.headers, header)?.trim();
-    const token = raw?.replace(/^Bearer\s+/i, '');
-    if (token === undefined || token === '') return undefined;
-    if (authorizer.identityValidationExpression !== undefined && !new RegExp(`^(?:${authorizer.identityValidationExpression})$`, 's').test(raw as string)) {
-      return undefined;
-    }
-    return token;
-  }
-
-  private validateParameters(route: RouteMatch, client: ClientRequest): void {
-    const missing = route.method.requiredParameters.filter((parameter) => {
-      const [, where, name] = /^method\.request\.(header|querystring|path)\.(.+)$/.exec(parameter) ?? [];
-      if (where === 'header') return !headerValue(client.headers, name);
-      if (where === 'querystring') return !client.query.get(name);
-      if (where === 'path') return !route.pathParameters[name];
-      return false;
-    });
-    if (missing.length > 0) {
-      const names = missing.map((parameter) => parameter.split('.').slice(3).join('.'));
-      throw new GatewayError('BAD_REQUEST_PARAMETERS', `Missing required request parameters: [${names.join(', ')}]`);
-    }
-  }
-
-  private validateBody(method: ApiMethod, client: ClientRequest): void {
-    // A content type without a model is not validated (its template, or passthrough, decides).
-    const model = method.bodyModels.get(client.contentType) ?? method.bodyModels.get('$default');
-    if (!model) return;
-    let check: ReturnType<typeof checkRequestBody>;
-    try {
-      check = checkRequestBody(model.schema, client.body);
-    } catch (error) {
-      throw new GatewayError('API_CONFIGURATION_ERROR', undefined, { log: `Model ${model.name} cannot be used to validate: ${(error as Error).message}` });
-    }
-    if (!check.valid) {
-      const problems = validationErrorString(check.problems);
-      throw new GatewayError('BAD_REQUEST_BODY', undefined, {
-        validationErrorString: problems,
-        log: `Request body does not match model schema for content type ${client.contentType}: ${problems}`,
-      });
-    }
-  }
-
-  private async callAwsService(
-    integration: ApiIntegration,
-    body: string,
-    parameterValue: (source: string) => string | undefined,
-    where: string,
-  ): Promise<{ statusCode: number; body: string }> {
-    const headers: Record<string, string> = {};
-    let uri = integration.uri ?? '';
-    for (const [target, source] of Object.entries(integration.requestParameters)) {
-      const [, kind, name] = /^integration\.request\.(header|path|querystring|multivaluequerystring)\.(.+)$/.exec(target) ?? [];
-      const value = parameterValue(source);
-      if (kind === 'header') {
-        if (value !== undefined) headers[name] = value;
-      } else if (kind === 'path') {
-        uri = uri.split(`{${name}}`).join(value === undefined ? '' : encodeURIComponent(value));
-      } else {
-        throw new GatewayError('API_CONFIGURATION_ERROR', undefined, {
-          log: `${where}: the integration request parameter ${target} is not supported by the local API Gateway (headers and path parameters are)`,
-        });
-      }
-    }
-    const service = /^arn:[^:]+:apigateway:[^:]*:(?:[^:]*\.)?([^:.]+):(?:path|action)\/.*$/s.exec(uri)?.[1];
-    if (service === undefined) {
-      throw new GatewayError('API_CONFIGURATION_ERROR', undefined, {
-        log: `${where}: the integration uri ${uri} is not arn:<partition>:apigateway:<region>:<service>:path/... or :action/...`,
-      });
-    }
-    const backend = Object.prototype.hasOwnProperty.call(this.options.backends, service) ? this.options.backends[service] : undefined;
-    if (!backend) {
-      const message = `no backend for AWS service ${service} (integration uri ${uri}): pass backends.${service} to startRestApi`;
-      throw new GatewayError('INTEGRATION_FAILURE', undefined, { log: `${where}: ${message}`, integrationError: message });
-    }
-    const request: AwsIntegrationRequest = { uri, httpMethod: integration.httpMethod ?? 'POST', headers, body };
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new GatewayError('INTEGRATION_TIMEOUT', undefined, {
-        log: `${where}: the ${service} backend did not answer within ${integration.timeoutMs} ms`,
-        integrationError: 'Endpoint request timed out',
-      })), integration.timeoutMs);
-    });
-    try {
-      const answer = await Promise.race([backend(request), timeout]);
-      if (!Number.isInteger(answer?.statusCode) || typeof answer.body !== 'string') {
-        throw new Error(`the backend answered ${JSON.stringify(answer)}, not { statusCode, body }`);
-      }
-      return answer;
-    } catch (error) {
-      if (error instanceof GatewayError) throw error;
-      const message = (error as Error)?.message ?? String(error);
-      throw new GatewayError('INTEGRATION_FAILURE', undefined, {
-        log: `${where}: Execution failed due to an internal error: the ${service} backend failed: ${message}`,
-        integrationError: message,
-      });
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  private integrationResponse(
-    integration: ApiIntegration,
-    endpoint: { statusCode: number; body: string },
-    client: ClientRequest,
-    parameterValue: (source: string) => string | undefined,
-    context: RequestContext,
-    where: string,
-  ): RenderedResponse {
-    const status = String(endpoint.statusCode);
-    const matching = integration.responses.filter((r) => r.selects?.test(status));
-    const selected = matching[0] ?? integration.responses.find((r) => r.selects === undefined);
-    if (matching.length > 1) {
-      this.log(`(${context.requestId}) ${where}: several integration responses match status ${status}; using the one for ${selected?.statusCode}`);
-    }
-    if (!selected) {
-      throw new GatewayError('API_CONFIGURATION_ERROR', undefined, {
-        log: `Execution failed due to configuration error: No match for output mapping and no default output mapping configured. Endpoint Response Status Code: ${status} (${where})`,
-      });
-    }
-    const contentTypes = Object.keys(selected.templates);
-    const contentType = contentTypes.length > 0 ? chooseContentType(contentTypes, headerValue(client.headers, 'accept')) : 'application/json';
-    const template = selected.templates[contentType];
-    let body: string;
-    try {
-      // An empty template, like none, passes the integration's body through.
-      body = template === undefined || template.trim() === '' ? endpoint.body : renderMappingTemplate(template, { body: endpoint.body, context: templateContext(context) });
-    } catch (error) {
-      throw new GatewayError('API_CONFIGURATION_ERROR', undefined, {
-        log: `Execution failed due to configuration error: Unable to transform response (${where}): ${(error as Error).message}`,
-      });
-    }
-    const headers: Record<string, string> = { 'Content-Type': contentType };
-    for (const [target, source] of Object.entries(selected.parameters)) {
-      const name = /^method\.response\.header\.(.+)$/.exec(target)?.[1];
-      const value = source === 'integration.response.body' ? endpoint.body : parameterValue(source);
-      if (name !== undefined && value !== undefined) headers[name] = value;
-    }
-    return { statusCode: selected.statusCode, headers, body };
-  }
-
-  private gatewayResponse(error: GatewayError, client: ClientRequest, route: RouteMatch | undefined, context: RequestContext): RenderedResponse {
-    context.error = errorVariables(error);
-    if (error.details.integrationError !== undefined) context.integration.error = plainText(error.details.integrationError);
-    if (error.details.log !== undefined) this.log(`(${context.requestId}) ${error.details.log}`);
-    return renderGatewayResponse(this.api.gatewayResponses, error, context as unknown as Record<string, unknown>, {
-      parameterValue: (source) => this.parameterValue(source, route, client, context),
-      accept: headerValue(client.headers, 'accept'),
-    });
-  }
-
-  /** The value of a parameter-mapping source, e.g. `'literal'` or `method.request.header.Origin`. */
-  private parameterValue(source: string, route: RouteMatch | undefined, client: ClientRequest, context: RequestContext): string | undefined {
-    const literal = /^'(.*)'$/s.exec(source);
-    if (literal) return literal[1];
-    const [, where, name] = /^method\.request\.(header|querystring|path)\.(.+)$/.exec(source) ?? [];
-    if (where === 'header') return headerValue(client.headers, name);
-    if (where === 'querystring') return client.query.get(name) ?? undefined;
-    if (where === 'path') return route?.pathParameters[name];
-    const contextPath = /^context\.(.+)$/.exec(source)?.[1];
-    return contextPath === undefined ? undefined : contextVariable(context as unknown as Record<string, unknown>, contextPath);
+    const client = methodRequest(request, url, body.text);
+    const answer = body.tooLarge
+      ? this.lifecycle.refuse(new GatewayError('REQUEST_TOO_LARGE'), admission.context, client, admission.route)
+      : await this.lifecycle.respond(admission, client);
+    this.send(response, answer.response, answer.context);
+    this.accessLog(answer.context, answer.response, Date.now() - receivedAt);
   }
 
   private send(response: ServerResponse, result: RenderedResponse, context: RequestContext): void {
@@ -539,124 +179,31 @@ class LocalRestApi {
   }
 
   private accessLog(context: RequestContext, result: RenderedResponse, latencyMs: number): void {
-    if (!this.options.onAccessLog || this.api.accessLogFormat === undefined) return;
-    const variables = withoutEmpty({
-      ...context,
-      status: result.statusCode,
-      responseLength: Buffer.byteLength(result.body, 'utf8'),
-      responseLatency: latencyMs,
-      integrationStatus: context.integration.status,
-      integrationLatency: context.integration.latency,
-    });
+    if (!this.onAccessLog || this.api.accessLogFormat === undefined) return;
     try {
-      this.options.onAccessLog(substituteContextVariables(this.api.accessLogFormat, variables, '-'));
+      this.onAccessLog(accessLogLine(this.api.accessLogFormat, context, result, latencyMs));
     } catch (error) {
       this.log(`(${context.requestId}) onAccessLog threw: ${(error as Error).message}`);
     }
   }
-
-  /**
-   * The resource and method for a request path `/<stage>/<resource path>`: a literal
-   * path part wins over `{param}`, which wins over a greedy `{param+}`; a trailing slash
-   * is ignored.
-   */
-  private route(httpMethod: string, pathname: string): RouteMatch | undefined {
-    const segments = pathname.split('/').slice(1);
-    if (segments[segments.length - 1] === '' && segments.length > 1) segments.pop();
-    let decoded: string[];
-    try {
-      decoded = segments.map((segment) => decodeURIComponent(segment));
-    } catch {
-      return undefined;
-    }
-    if (decoded[0] !== this.api.stageName) return undefined;
-    const path = decoded.slice(1);
-    if (path.some((segment) => segment === '')) return undefined;
-
-    const search = (resource: ApiResource, index: number, parameters: Record<string, string>): RouteMatch | undefined => {
-      if (index === path.length) {
-        const method = resource.methods.get(httpMethod) ?? resource.methods.get('ANY');
-        return method ? { resource, method, pathParameters: parameters } : undefined;
-      }
-      const segment = path[index];
-      const literal = resource.children.filter((child) => child.pathPart === segment);
-      const single = resource.children.filter((child) => /^\{[^{}+]+\}$/.test(child.pathPart));
-      const greedy = resource.children.filter((child) => /^\{[^{}]+\+\}$/.test(child.pathPart));
-      for (const child of literal) {
-        const match = search(child, index + 1, parameters);
-        if (match) return match;
-      }
-      for (const child of single) {
-        const match = search(child, index + 1, { ...parameters, [child.pathPart.slice(1, -1)]: segment });
-        if (match) return match;
-      }
-      for (const child of greedy) {
-        const match = search(child, path.length, { ...parameters, [child.pathPart.slice(1, -2)]: path.slice(index).join('/') });
-        if (match) return match;
-      }
-      return undefined;
-    };
-    return search(this.api.root, 0, {});
-  }
 }
 
-/**
- * The request template for the client's content type, or undefined to pass the body
- * through, as the integration's passthrough behaviour decides.
- */
-function requestTemplate(integration: ApiIntegration, contentType: string): string | undefined {
-  const template = integration.requestTemplates[contentType];
-  if (template !== undefined) return template;
-  const hasTemplates = Object.keys(integration.requestTemplates).length > 0;
-  const refuse =
-    integration.passthroughBehavior === 'NEVER' || (integration.passthroughBehavior === 'WHEN_NO_TEMPLATES' && hasTemplates);
-  if (refuse) {
-    throw new GatewayError('UNSUPPORTED_MEDIA_TYPE', undefined, {
-      log: `No template for content type ${contentType} and passthrough behavior ${integration.passthroughBehavior}`,
+/** The requests being handled, for idle(). */
+class InFlight {
+  private count = 0;
+  private readonly waiters: (() => void)[] = [];
+
+  track(handling: Promise<void>): void {
+    this.count += 1;
+    void handling.finally(() => {
+      this.count -= 1;
+      if (this.count === 0) for (const resolve of this.waiters.splice(0)) resolve();
     });
   }
-  return undefined;
-}
 
-/** A MOCK integration answers the status code its request template renders, e.g. `{"statusCode": 200}`. */
-function mockStatusCode(rendered: string, where: string): number {
-  let statusCode: unknown;
-  try {
-    statusCode = (JSON.parse(rendered) as { statusCode?: unknown })?.statusCode;
-  } catch {
-    statusCode = undefined;
+  idle(): Promise<void> {
+    return this.count === 0 ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
   }
-  if (typeof statusCode === 'string' && /^\d+$/.test(statusCode)) statusCode = Number(statusCode);
-  if (!Number.isInteger(statusCode)) {
-    throw new GatewayError('API_CONFIGURATION_ERROR', undefined, {
-      log: `${where}: the MOCK integration's request template must render {"statusCode": <number>}, it rendered ${JSON.stringify(rendered.slice(0, 200))}`,
-    });
-  }
-  return statusCode as number;
-}
-
-/** `$context` as request and response templates see it. */
-function templateContext(context: RequestContext): Record<string, unknown> {
-  const variables: Record<string, unknown> = { ...context };
-  delete variables.integration;
-  delete variables.error;
-  return variables;
-}
-
-/**
- * Claims as `$context.authorizer.claims` holds them: strings (numbers and booleans
- * written out, anything else as JSON).
- */
-function claimStrings(claims: Readonly<Record<string, unknown>>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(claims).map(([name, value]) => [name, typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value)]),
-  );
-}
-
-function asGatewayError(error: unknown, context: RequestContext, log: (line: string) => void): GatewayError {
-  if (error instanceof GatewayError) return error;
-  log(`(${context.requestId}) the local API Gateway failed: ${(error as Error)?.stack ?? String(error)}`);
-  return new GatewayError('API_CONFIGURATION_ERROR');
 }
 
 async function readBody(request: IncomingMessage, limit: number): Promise<{ text: string; tooLarge: boolean }> {
@@ -668,51 +215,4 @@ async function readBody(request: IncomingMessage, limit: number): Promise<{ text
     if (size <= limit) chunks.push(chunk as Buffer);
   }
   return size > limit ? { text: '', tooLarge: true } : { text: Buffer.concat(chunks).toString('utf8'), tooLarge: false };
-}
-
-/**
- * A local failure's message as `$context.integration.error`: one line without quotes or
- * backslashes, so it cannot break an access-log format that quotes it (as JSON formats do).
- */
-function plainText(message: string): string {
-  return message.replace(/["\\]/g, "'").replace(/\s+/g, ' ').trim();
-}
-
-/** Why `text` is not JSON, or undefined when it is. */
-function jsonParseError(text: string): string | undefined {
-  try {
-    JSON.parse(text);
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
-
-/** `application/json; charset=utf-8` -> `application/json`. */
-function mediaType(header: string | undefined): string | undefined {
-  const type = header?.split(';')[0].trim().toLowerCase();
-  return type === '' ? undefined : type;
-}
-
-function headerValue(headers: IncomingMessage['headers'], name: string): string | undefined {
-  const value = headers[name.toLowerCase()];
-  return Array.isArray(value) ? value.join(',') : value;
-}
-
-/** Access logs write `-` for a variable without a value, including an empty one. */
-function withoutEmpty(value: unknown): Record<string, unknown> {
-  const copy: Record<string, unknown> = {};
-  for (const [key, entry] of Object.entries(value as Record<string, unknown>)) {
-    if (entry === undefined || entry === '') continue;
-    copy[key] = entry !== null && typeof entry === 'object' ? withoutEmpty(entry) : entry;
-  }
-  return copy;
-}
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** `$context.requestTime`: CLF format, e.g. `23/Nov/2026:14:05:09 +0000`. */
-function clfTime(date: Date): string {
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${two(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())} +0000`;
 }

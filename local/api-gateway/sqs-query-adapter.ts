@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SendMessageCommand, type MessageAttributeValue, type SQSClient } from '@aws-sdk/client-sqs';
-import type { AwsIntegrationRequest, AwsIntegrationResponse, AwsServiceBackend } from './rest-api-server';
+import type { AwsIntegrationRequest, AwsIntegrationResponse, AwsServiceBackend } from './aws-integration';
 
 /**
  * The `sqs` backend of the local API Gateway: answers the SQS Query API calls an AWS

@@ -1,4 +1,4 @@
-import type { AwsIntegrationRequest, AwsIntegrationResponse, AwsServiceBackend } from './rest-api-server';
+import type { AwsIntegrationRequest, AwsIntegrationResponse, AwsServiceBackend } from './aws-integration';
 
 /**
  * The `states` backend of the local API Gateway: answers the Step Functions API calls an

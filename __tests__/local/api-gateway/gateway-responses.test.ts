@@ -1,11 +1,5 @@
-import {
-  chooseContentType,
-  errorVariables,
-  GatewayError,
-  renderGatewayResponse,
-  substituteContextVariables,
-  type GatewayResponseConfig,
-} from '../../../local/api-gateway/gateway-responses';
+import { substituteContextVariables } from '../../../local/api-gateway/context-variables';
+import { chooseContentType, errorVariables, GatewayError, renderGatewayResponse, type GatewayResponseConfig } from '../../../local/api-gateway/gateway-responses';
 
 const render = (responses: Record<string, GatewayResponseConfig>, error: GatewayError, headers: Record<string, string> = {}) =>
   renderGatewayResponse(new Map(Object.entries(responses)), error, { requestId: 'r-1', error: errorVariables(error) }, {

@@ -59,9 +59,11 @@ export class ApiGatewayToSqs extends Construct {
       assumedBy: 'apigateway.amazonaws.com',
       description: `Lets ${props.apiName} send to its queue`,
     });
-    this.role.addInlinePolicy('send', 'send-to-queue', [
-      { Sid: 'SendToQueue', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [queue.arn] },
-    ]);
+    this.role.grant(
+      'send-to-queue',
+      [{ Sid: 'SendToQueue', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [queue.arn] }],
+      { formerId: 'send' },
+    );
     queue.allowSendFrom('AllowApiGatewaySend', [this.role.arn]);
 
     const post = createJsonPostMethod(this, props);

@@ -87,9 +87,11 @@ export class ApiGatewayToStepFunctions extends Construct {
       assumedBy: 'apigateway.amazonaws.com',
       description: `Lets ${props.apiName} start its state machine`,
     });
-    this.role.addInlinePolicy('start', 'start-execution', [
-      { Sid: 'StartExecution', Effect: 'Allow', Action: ['states:StartExecution'], Resource: [stateMachineArn] },
-    ]);
+    this.role.grant(
+      'start-execution',
+      [{ Sid: 'StartExecution', Effect: 'Allow', Action: ['states:StartExecution'], Resource: [stateMachineArn] }],
+      { formerId: 'start' },
+    );
 
     const post = createJsonPostMethod(this, props);
     this.restApi = post.api;

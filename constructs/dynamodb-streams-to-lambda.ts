@@ -49,10 +49,9 @@ export class DynamoDBStreamsToLambda extends Construct {
     const failures = createFailureQueue(this, { queueName: props.failureQueueName, consumer, failures: 'FailedBatches' });
     this.failureQueue = failures.queue;
 
-    const readPermission = consumer.role.attachPolicy('read-stream', {
-      policyName: props.readPolicyName,
-      description: `Lets ${consumer.name} read the stream of its table`,
-      statements: [
+    const readPermission = consumer.role.grant(
+      'read-stream',
+      [
         { Sid: 'ReadTableStream', Effect: 'Allow', Action: STREAM_READ_ACTIONS, Resource: [table.streamArn] },
         {
           Sid: 'ListStreams',
@@ -62,7 +61,8 @@ export class DynamoDBStreamsToLambda extends Construct {
           Resource: '*',
         },
       ],
-    });
+      { policyName: props.readPolicyName, description: `Lets ${consumer.name} read the stream of its table` },
+    );
 
     this.eventSourceMapping = new LambdaEventSourceMapping(this, 'trigger', {
       eventSourceArn: table.streamArn,

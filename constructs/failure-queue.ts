@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { ITerraformDependable } from 'cdktf';
 import { NodejsFunction } from './nodejs-function';
 import { SecureQueue } from './secure-queue';
 
@@ -17,7 +17,7 @@ export interface FailureQueueProps {
 export interface FailureQueue {
   readonly queue: SecureQueue;
   /** What a resource that sends on creation (a mapping, an invoke config) must depend on. */
-  readonly sendPermission: IamRolePolicy;
+  readonly sendPermission: ITerraformDependable;
 }
 
 /**
@@ -34,7 +34,7 @@ export function createFailureQueue(scope: Construct, props: FailureQueueProps): 
   });
   queue.allowSendFrom(`Allow${props.failures}`, [props.consumer.role.arn]);
   const policyName = `send-${props.failures.replace(/[A-Z]/g, (letter, index: number) => `${index > 0 ? '-' : ''}${letter.toLowerCase()}`)}`;
-  const sendPermission = props.consumer.role.addInlinePolicy(policyName, policyName, [
+  const sendPermission = props.consumer.role.grant(policyName, [
     { Sid: `Send${props.failures}`, Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [queue.arn] },
   ]);
   return { queue, sendPermission };

@@ -48,14 +48,14 @@ export class S3ToLambda extends Construct {
     super(scope, id);
     const { bucket, consumer } = props;
 
-    props.consumer.role.attachPolicy('read-uploads', {
-      policyName: props.readPolicyName,
-      description: `Lets ${consumer.name} read the objects that trigger it`,
-      statements: [
+    props.consumer.role.grant(
+      'read-uploads',
+      [
         { Sid: 'ReadTriggeringObjects', Effect: 'Allow', Action: S3_READ_ACTIONS, Resource: [bucket.objectsArn(`${props.keyPrefix}*${props.keySuffix ?? ''}`)] },
         ...(props.additionalStatements ?? []),
       ],
-    });
+      { policyName: props.readPolicyName, description: `Lets ${consumer.name} read the objects that trigger it` },
+    );
 
     const failures = createFailureQueue(this, { queueName: props.failureQueueName, consumer, failures: 'FailedInvocations' });
     this.failureQueue = failures.queue;

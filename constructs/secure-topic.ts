@@ -79,10 +79,9 @@ export class SecureTopic extends Construct {
 
   /** Attaches a customer-managed policy letting `role` publish to this topic only. */
   grantPublish(role: ServiceRole, policyName: string) {
-    return role.attachPolicy('publish-topic', {
-      policyName,
-      description: `Lets the role publish to ${this.topicName}`,
-      statements: [
+    return role.grant(
+      'publish-topic',
+      [
         { Sid: 'PublishToTopic', Effect: 'Allow', Action: PUBLISH_ACTIONS, Resource: [this.topic.arn] },
         {
           Sid: 'ListTopics',
@@ -92,6 +91,7 @@ export class SecureTopic extends Construct {
           Resource: '*',
         },
       ],
-    });
+      { policyName, description: `Lets the role publish to ${this.topicName}` },
+    );
   }
 }

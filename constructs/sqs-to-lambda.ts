@@ -51,10 +51,9 @@ export class SqsToLambda extends Construct {
       redriveAllowPolicy: JSON.stringify({ redrivePermission: 'byQueue', sourceQueueArns: [this.queue.arn] }),
     });
 
-    const readPermission = props.consumer.role.attachPolicy('read-queue', {
+    const readPermission = props.consumer.role.grant('read-queue', [{ Effect: 'Allow', Action: SQS_CONSUMER_ACTIONS, Resource: [this.queue.arn] }], {
       policyName: props.readPolicyName,
       description: `Lets ${props.consumer.name} poll ${props.queueName}`,
-      statements: [{ Effect: 'Allow', Action: SQS_CONSUMER_ACTIONS, Resource: [this.queue.arn] }],
     });
     this.queue.allowReceiveBy('AllowConsumerReceive', [props.consumer.role.arn]);
 

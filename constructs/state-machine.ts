@@ -104,7 +104,7 @@ export class StateMachine extends Construct {
         Resource: '*',
       },
     );
-    const policy = this.role.addInlinePolicy('policy', 'run-workflow', statements);
+    const policy = this.role.grant('run-workflow', statements, { formerId: 'policy' });
 
     this.stateMachine = new SfnStateMachine(this, 'state-machine', {
       name: props.stateMachineName,

@@ -64,11 +64,11 @@ export class InventoryPipelineStack extends PipelineStack {
         MAX_FILE_BYTES: String(MAX_INVENTORY_FILE_BYTES),
       },
     });
-    processFile.role.attachPolicy('write-table', {
-      policyName: name('Inventory-Write-DynamoDB'),
-      description: 'Lets ProcessInventoryFile write products',
-      statements: [{ Sid: 'WriteProducts', Effect: 'Allow', Action: ['dynamodb:BatchWriteItem'], Resource: [inventory.arn] }],
-    });
+    processFile.role.grant(
+      'write-table',
+      [{ Sid: 'WriteProducts', Effect: 'Allow', Action: ['dynamodb:BatchWriteItem'], Resource: [inventory.arn] }],
+      { policyName: name('Inventory-Write-DynamoDB'), description: 'Lets ProcessInventoryFile write products' },
+    );
     new S3ToLambda(this, 'uploads', {
       bucket: uploads,
       consumer: processFile,

@@ -58,13 +58,11 @@ export class OrdersPipelineStack extends PipelineStack {
       entry: 'functions/orders/store-order/handler.ts',
       environment: { TABLE_NAME: orders.name },
     });
-    storeOrder.role.attachPolicy('write-table', {
-      policyName: name('Lambda-Write-DynamoDB'),
-      description: 'Lets POC-Lambda-1 write orders',
-      statements: [
-        { Sid: 'WriteOrders', Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:DescribeTable'], Resource: [orders.arn] },
-      ],
-    });
+    storeOrder.role.grant(
+      'write-table',
+      [{ Sid: 'WriteOrders', Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:DescribeTable'], Resource: [orders.arn] }],
+      { policyName: name('Lambda-Write-DynamoDB'), description: 'Lets POC-Lambda-1 write orders' },
+    );
 
     // Task 3 and Task 4.2: POC-Queue triggers POC-Lambda-1 (policy Lambda-Read-SQS).
     const intake = new SqsToLambda(this, 'order-queue', {

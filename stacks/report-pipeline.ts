@@ -77,7 +77,7 @@ export class ReportPipelineStack extends PipelineStack {
         },
         vpc: { subnetIds: database.subnetIds, securityGroupIds: [database.clientSecurityGroupId] },
       });
-      fn.role.addInlinePolicy('read-database-secret', 'read-database-secret', [
+      fn.role.grant('read-database-secret', [
         { Sid: 'ReadDatabaseLogin', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [database.secretArn] },
       ]);
       return fn;
@@ -115,7 +115,7 @@ export class ReportPipelineStack extends PipelineStack {
       entry: 'functions/report/render-report/handler.ts',
       environment: { REPORT_BUCKET: reports.name },
     });
-    render.role.addInlinePolicy('write-reports', 'write-reports', [
+    render.role.grant('write-reports', [
       { Sid: 'WriteReports', Effect: 'Allow', Action: ['s3:PutObject'], Resource: [reports.objectsArn(`${REPORT_PREFIX}*`)] },
     ]);
     const presign = new NodejsFunction(this, 'presign-report-url', {
@@ -126,7 +126,7 @@ export class ReportPipelineStack extends PipelineStack {
       environment: { REPORT_BUCKET: reports.name, LINK_EXPIRY_SECONDS: String(REPORT_LINK_EXPIRY_SECONDS) },
     });
     // A presigned URL acts with the signer's permissions: this is what opening the link needs.
-    presign.role.addInlinePolicy('read-reports', 'read-reports', [
+    presign.role.grant('read-reports', [
       { Sid: 'ReadReports', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [reports.objectsArn(`${REPORT_PREFIX}*`)] },
     ]);
 

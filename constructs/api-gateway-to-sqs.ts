@@ -59,12 +59,7 @@ export class ApiGatewayToSqs extends Construct {
       assumedBy: 'apigateway.amazonaws.com',
       description: `Lets ${props.apiName} send to its queue`,
     });
-    this.role.grant(
-      'send-to-queue',
-      [{ Sid: 'SendToQueue', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [queue.arn] }],
-      { formerId: 'send' },
-    );
-    queue.allowSendFrom('AllowApiGatewaySend', [this.role.arn]);
+    queue.grantSend(this.role, { formerId: 'send' });
 
     const post = createJsonPostMethod(this, props);
     this.api = post.api;

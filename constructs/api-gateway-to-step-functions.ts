@@ -5,6 +5,7 @@ import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { arnPart } from './arn';
 import { ServiceRole } from './iam/service-role';
+import { grantStartExecution } from './state-machine';
 import {
   addGatewayResponses,
   addJsonResponses,
@@ -87,11 +88,7 @@ export class ApiGatewayToStepFunctions extends Construct {
       assumedBy: 'apigateway.amazonaws.com',
       description: `Lets ${props.apiName} start its state machine`,
     });
-    this.role.grant(
-      'start-execution',
-      [{ Sid: 'StartExecution', Effect: 'Allow', Action: ['states:StartExecution'], Resource: [stateMachineArn] }],
-      { formerId: 'start' },
-    );
+    grantStartExecution(this.role, stateMachineArn, { formerId: 'start' });
 
     const post = createJsonPostMethod(this, props);
     this.restApi = post.api;

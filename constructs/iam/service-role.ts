@@ -38,6 +38,11 @@ export interface GrantOptions {
   readonly formerId?: string;
 }
 
+/** `options` with a description for its customer-managed policy unless it has one: what a resource's grant allows. */
+export function describedAs(description: string, options: GrantOptions): GrantOptions {
+  return { ...options, description: options.description ?? description };
+}
+
 /**
  * One IAM role for one principal (a function, an API), holding only explicit policy
  * documents, each given by `grant`. Customer-managed policies keep the labs' named

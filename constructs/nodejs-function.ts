@@ -75,6 +75,8 @@ export class NodejsFunction extends Construct {
       assumedBy: 'lambda.amazonaws.com',
       description: `Execution role of ${props.functionName}`,
     });
+    // formerId: deployed stacks hold these under the construct ids they had before grants
+    // were named (`observability`, `vpc-access`); Terraform moves them instead of replacing.
     const observability = this.role.grant('write-own-logs-and-traces', [
       {
         Sid: 'WriteOwnLogGroup',

@@ -18,7 +18,7 @@ export interface SecureQueueProps {
 
 /** What a consumer needs to poll a queue: exactly the lab's Lambda-Read-SQS list. */
 const CONSUME_ACTIONS = ['sqs:DeleteMessage', 'sqs:ReceiveMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'];
-const SEND_ACTIONS = ['sqs:SendMessage'];
+const SEND_ACTION = 'sqs:SendMessage';
 
 /**
  * An SQS queue encrypted with SQS-managed keys (SSE-SQS: no KMS key policy for senders
@@ -72,10 +72,10 @@ export class SecureQueue extends Construct {
   grantSend(role: ServiceRole, options: GrantOptions = {}): ITerraformDependable {
     const permission = role.grant(
       'send-to-queue',
-      [{ Sid: 'SendToQueue', Effect: 'Allow', Action: SEND_ACTIONS, Resource: [this.queue.arn] }],
+      [{ Sid: 'SendToQueue', Effect: 'Allow', Action: [SEND_ACTION], Resource: [this.queue.arn] }],
       describedAs(`Lets the role send to ${this.queueName}`, options),
     );
-    this.allow(`AllowSendFrom${sidPart(role.roleName)}`, role, 'sqs:SendMessage');
+    this.allow(`AllowSendFrom${sidPart(role.roleName)}`, role, SEND_ACTION);
     return permission;
   }
 

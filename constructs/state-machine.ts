@@ -105,6 +105,7 @@ export class StateMachine extends Construct {
         Resource: '*',
       },
     );
+    // Deployed under the construct id `policy` before grants were named: moved, not replaced.
     const policy = this.role.grant('run-workflow', statements, { formerId: 'policy' });
 
     this.stateMachine = new SfnStateMachine(this, 'state-machine', {

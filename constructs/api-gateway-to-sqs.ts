@@ -4,18 +4,9 @@ import { ApiGatewayRestApi } from '@cdktf/provider-aws/lib/api-gateway-rest-api'
 import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { arnPart } from './arn';
+import { createAwsIntegrationApi } from './aws-integration-api';
 import { ServiceRole } from './iam/service-role';
-import {
-  addGatewayResponses,
-  addJsonResponses,
-  createJsonPostMethod,
-  DEFAULT_ERROR_TEMPLATE,
-  deployStage,
-  fingerprint,
-  invalidBodyTemplate,
-  JsonRestApiProps,
-  postTarget,
-} from './rest-api';
+import { JsonRestApiProps } from './rest-api';
 import { SecureQueue } from './secure-queue';
 
 /**
@@ -52,53 +43,22 @@ export class ApiGatewayToSqs extends Construct {
   constructor(scope: Construct, id: string, props: ApiGatewayToSqsProps) {
     super(scope, id);
     const { queue } = props;
-    const successTemplate = props.successTemplate ?? DEFAULT_SUCCESS_TEMPLATE;
-
-    this.role = new ServiceRole(this, 'role', {
-      roleName: props.roleName,
-      assumedBy: 'apigateway.amazonaws.com',
-      description: `Lets ${props.apiName} send to its queue`,
-    });
-    this.role.addInlinePolicy('send', 'send-to-queue', [
-      { Sid: 'SendToQueue', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [queue.arn] },
-    ]);
-    queue.allowSendFrom('AllowApiGatewaySend', [this.role.arn]);
-
-    const post = createJsonPostMethod(this, props);
-    this.api = post.api;
-    this.integration = new ApiGatewayIntegration(this, 'send-message', {
-      ...postTarget(post),
-      type: 'AWS',
-      integrationHttpMethod: 'POST',
-      // The lab's "path override": /<account id>/<queue name>, all read from the queue's ARN.
-      uri: `arn:${arnPart(queue.arn, 'partition')}:apigateway:${arnPart(queue.arn, 'region')}:sqs:path/${arnPart(queue.arn, 'account')}/${queue.name}`,
-      credentials: this.role.arn,
-      requestParameters: { 'integration.request.header.Content-Type': FORM_CONTENT_TYPE },
-      // Only application/json has a template; anything else gets 415 instead of reaching SQS raw.
-      passthroughBehavior: 'NEVER',
-      requestTemplates: { 'application/json': SEND_MESSAGE_TEMPLATE },
-    });
-    const responses = addJsonResponses(this, post, this.integration, [
-      { statusCode: '200', template: successTemplate },
-      { statusCode: '500', selectionPattern: '[45]\\d{2}', template: QUEUE_ERROR_TEMPLATE },
-    ]);
-    const gatewayResponses = addGatewayResponses(this, this.api, props.invalidBodyMessage);
-
-    const deployed = deployStage(this, this.api, {
+    const parts = createAwsIntegrationApi(this, {
       ...props,
-      triggers: {
-        redeployment: fingerprint({
-          schema: props.requestSchema,
-          request: SEND_MESSAGE_TEMPLATE,
-          successTemplate,
-          invalidBodyTemplate: invalidBodyTemplate(props.invalidBodyMessage),
-          errors: [QUEUE_ERROR_TEMPLATE, DEFAULT_ERROR_TEMPLATE],
-        }),
+      roleDescription: `Lets ${props.apiName} send to its queue`,
+      integration: {
+        id: 'send-message',
+        // The lab's "path override": /<account id>/<queue name>, all read from the queue's ARN.
+        uri: `arn:${arnPart(queue.arn, 'partition')}:apigateway:${arnPart(queue.arn, 'region')}:sqs:path/${arnPart(queue.arn, 'account')}/${queue.name}`,
+        requestParameters: { 'integration.request.header.Content-Type': FORM_CONTENT_TYPE },
+        requestTemplate: SEND_MESSAGE_TEMPLATE,
       },
-      dependsOn: [post.method, this.integration, ...responses, ...gatewayResponses],
+      success: { statusCode: '200', template: props.successTemplate ?? DEFAULT_SUCCESS_TEMPLATE },
+      failureTemplate: QUEUE_ERROR_TEMPLATE,
     });
-    this.stage = deployed.stage;
-    this.accessLogGroup = deployed.accessLogGroup;
+    ({ role: this.role, api: this.api, integration: this.integration, stage: this.stage, accessLogGroup: this.accessLogGroup } = parts);
+    // Its construct id was `send` before grants were named: deployed stacks move it.
+    queue.grantSend(this.role, { formerId: 'send' });
   }
 
   /** The URL clients POST to. */

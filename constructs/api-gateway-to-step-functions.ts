@@ -4,19 +4,10 @@ import { ApiGatewayRestApi } from '@cdktf/provider-aws/lib/api-gateway-rest-api'
 import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { arnPart } from './arn';
+import { createAwsIntegrationApi } from './aws-integration-api';
 import { ServiceRole } from './iam/service-role';
-import {
-  addGatewayResponses,
-  addJsonResponses,
-  CognitoAuthorizerProps,
-  createJsonPostMethod,
-  DEFAULT_ERROR_TEMPLATE,
-  deployStage,
-  fingerprint,
-  invalidBodyTemplate,
-  JsonRestApiProps,
-  postTarget,
-} from './rest-api';
+import { CognitoAuthorizerProps, JsonRestApiProps } from './rest-api';
+import { grantStartExecution } from './state-machine';
 
 /**
  * `$util.escapeJavaScript` turns `'` into `\'`, which is not a JSON escape: Step Functions
@@ -81,59 +72,27 @@ export class ApiGatewayToStepFunctions extends Construct {
   constructor(scope: Construct, id: string, props: ApiGatewayToStepFunctionsProps) {
     super(scope, id);
     const { stateMachineArn } = props;
-
-    this.role = new ServiceRole(this, 'role', {
-      roleName: props.roleName,
-      assumedBy: 'apigateway.amazonaws.com',
-      description: `Lets ${props.apiName} start its state machine`,
-    });
-    this.role.addInlinePolicy('start', 'start-execution', [
-      { Sid: 'StartExecution', Effect: 'Allow', Action: ['states:StartExecution'], Resource: [stateMachineArn] },
-    ]);
-
-    const post = createJsonPostMethod(this, props);
-    this.restApi = post.api;
-    this.integration = new ApiGatewayIntegration(this, 'start-execution', {
-      ...postTarget(post),
-      type: 'AWS',
-      integrationHttpMethod: 'POST',
-      // The Step Functions API action in the state machine's own partition and region.
-      uri: `arn:${arnPart(stateMachineArn, 'partition')}:apigateway:${arnPart(stateMachineArn, 'region')}:states:action/StartExecution`,
-      credentials: this.role.arn,
-      // Only application/json has a template; anything else gets 415 instead of reaching Step Functions raw.
-      passthroughBehavior: 'NEVER',
-      requestTemplates: { 'application/json': startExecutionTemplate(stateMachineArn) },
-    });
-    const responses = addJsonResponses(this, post, this.integration, [
-      { statusCode: '202', template: EXECUTION_STARTED_TEMPLATE },
-      // A 4xx from Step Functions (execution limit, throttling, our own role) is nothing the
-      // client could fix in a body that passed validation: it is our failure too.
-      { statusCode: '500', selectionPattern: '[45]\\d{2}', template: START_FAILED_TEMPLATE },
-    ]);
-    const gatewayResponses = addGatewayResponses(this, this.restApi, props.invalidBodyMessage, [
-      { type: 'UNAUTHORIZED', statusCode: '401' },
-      { type: 'ACCESS_DENIED', statusCode: '403' },
-    ]);
-
-    const deployed = deployStage(this, this.restApi, {
+    const parts = createAwsIntegrationApi(this, {
       ...props,
-      triggers: {
-        redeployment: fingerprint({
-          schema: props.requestSchema,
-          request: startExecutionTemplate('<state machine>'),
-          successTemplate: EXECUTION_STARTED_TEMPLATE,
-          invalidBodyTemplate: invalidBodyTemplate(props.invalidBodyMessage),
-          errors: [START_FAILED_TEMPLATE, DEFAULT_ERROR_TEMPLATE],
-          gatewayResponses: ['UNAUTHORIZED', 'ACCESS_DENIED'],
-        }),
-        // Known only after apply: a replaced state machine or pool changes what the API does.
-        stateMachineArn,
-        userPoolArns: props.authorizer.userPoolArns.join(','),
+      roleDescription: `Lets ${props.apiName} start its state machine`,
+      integration: {
+        id: 'start-execution',
+        // The Step Functions API action in the state machine's own partition and region.
+        uri: `arn:${arnPart(stateMachineArn, 'partition')}:apigateway:${arnPart(stateMachineArn, 'region')}:states:action/StartExecution`,
+        requestTemplate: startExecutionTemplate(stateMachineArn),
+        fingerprintedRequestTemplate: startExecutionTemplate('<state machine>'),
       },
-      dependsOn: [post.method, this.integration, ...responses, ...gatewayResponses],
+      success: { statusCode: '202', template: EXECUTION_STARTED_TEMPLATE },
+      failureTemplate: START_FAILED_TEMPLATE,
+      gatewayResponses: [
+        { type: 'UNAUTHORIZED', statusCode: '401' },
+        { type: 'ACCESS_DENIED', statusCode: '403' },
+      ],
+      referenceTriggers: { stateMachineArn },
     });
-    this.stage = deployed.stage;
-    this.accessLogGroup = deployed.accessLogGroup;
+    ({ role: this.role, api: this.restApi, integration: this.integration, stage: this.stage, accessLogGroup: this.accessLogGroup } = parts);
+    // Its construct id was `start` before grants were named: deployed stacks move it.
+    grantStartExecution(this.role, stateMachineArn, { formerId: 'start' });
   }
 
   /** The URL clients POST to, with `Authorization: <Cognito ID token>`. */

@@ -10,8 +10,11 @@ export type StreamEventName = 'INSERT' | 'MODIFY' | 'REMOVE';
 export interface DynamoDBStreamsToLambdaProps {
   readonly table: SecureTable;
   readonly consumer: NodejsFunction;
-  /** Name of the customer-managed policy that lets the consumer read the stream. */
-  readonly readPolicyName: string;
+  /**
+   * Name of the customer-managed policy that lets the consumer read the stream (a lab's
+   * named policy). @default an inline policy, `read-stream`
+   */
+  readonly readPolicyName?: string;
   /** Name of the queue receiving the metadata of batches that kept failing. */
   readonly failureQueueName: string;
   /** Only these record types invoke the function (a filter on the mapping, not in code). @default all */
@@ -23,15 +26,6 @@ export interface DynamoDBStreamsToLambdaProps {
   /** Records older than this go to the failure queue instead of being retried. @default 3600 */
   readonly maximumRecordAgeSeconds?: number;
 }
-
-/** With STREAM_LIST_ACTIONS: what a stream consumer needs, exactly the lab's Lambda-DynamoDBStreams-Read list. */
-export const STREAM_READ_ACTIONS = [
-  'dynamodb:GetShardIterator',
-  'dynamodb:DescribeStream',
-  'dynamodb:GetRecords',
-];
-/** ListStreams acts on the account's streams, not on one stream ARN. */
-export const STREAM_LIST_ACTIONS = ['dynamodb:ListStreams'];
 
 /**
  * A DynamoDB stream feeding a function, with the reliability a stream consumer needs:
@@ -46,22 +40,12 @@ export class DynamoDBStreamsToLambda extends Construct {
     super(scope, id);
     const { consumer, table } = props;
 
-    const failures = createFailureQueue(this, { queueName: props.failureQueueName, consumer, failures: 'FailedBatches' });
+    const failures = createFailureQueue(this, { queueName: props.failureQueueName, consumer });
     this.failureQueue = failures.queue;
 
-    const readPermission = consumer.role.attachPolicy('read-stream', {
+    const readPermission = table.grantStreamRead(consumer.role, {
       policyName: props.readPolicyName,
       description: `Lets ${consumer.name} read the stream of its table`,
-      statements: [
-        { Sid: 'ReadTableStream', Effect: 'Allow', Action: STREAM_READ_ACTIONS, Resource: [table.streamArn] },
-        {
-          Sid: 'ListStreams',
-          Effect: 'Allow',
-          Action: STREAM_LIST_ACTIONS,
-          // ListStreams supports no resource-level permissions: "*" is the only valid resource.
-          Resource: '*',
-        },
-      ],
     });
 
     this.eventSourceMapping = new LambdaEventSourceMapping(this, 'trigger', {

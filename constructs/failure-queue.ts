@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { ITerraformDependable } from 'cdktf';
 import { NodejsFunction } from './nodejs-function';
 import { SecureQueue } from './secure-queue';
 
@@ -10,14 +10,12 @@ export interface FailureQueueProps {
   readonly queueName: string;
   /** The function whose event source sends here. */
   readonly consumer: NodejsFunction;
-  /** What is sent, naming the statements: `FailedBatches` -> Sid `SendFailedBatches`, policy `send-failed-batches`. */
-  readonly failures: 'FailedBatches' | 'FailedInvocations';
 }
 
 export interface FailureQueue {
   readonly queue: SecureQueue;
   /** What a resource that sends on creation (a mapping, an invoke config) must depend on. */
-  readonly sendPermission: IamRolePolicy;
+  readonly sendPermission: ITerraformDependable;
 }
 
 /**
@@ -32,10 +30,5 @@ export function createFailureQueue(scope: Construct, props: FailureQueueProps): 
     queueName: props.queueName,
     messageRetentionSeconds: FOURTEEN_DAYS_SECONDS,
   });
-  queue.allowSendFrom(`Allow${props.failures}`, [props.consumer.role.arn]);
-  const policyName = `send-${props.failures.replace(/[A-Z]/g, (letter, index: number) => `${index > 0 ? '-' : ''}${letter.toLowerCase()}`)}`;
-  const sendPermission = props.consumer.role.addInlinePolicy(policyName, policyName, [
-    { Sid: `Send${props.failures}`, Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [queue.arn] },
-  ]);
-  return { queue, sendPermission };
+  return { queue, sendPermission: queue.grantSend(props.consumer.role) };
 }

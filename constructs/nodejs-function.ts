@@ -75,7 +75,9 @@ export class NodejsFunction extends Construct {
       assumedBy: 'lambda.amazonaws.com',
       description: `Execution role of ${props.functionName}`,
     });
-    const observability = this.role.addInlinePolicy('observability', 'write-own-logs-and-traces', [
+    // formerId: deployed stacks hold these under the construct ids they had before grants
+    // were named (`observability`, `vpc-access`); Terraform moves them instead of replacing.
+    const observability = this.role.grant('write-own-logs-and-traces', [
       {
         Sid: 'WriteOwnLogGroup',
         Effect: 'Allow',
@@ -89,7 +91,7 @@ export class NodejsFunction extends Construct {
         // X-Ray's write actions support no resource-level permissions: "*" is the only valid resource.
         Resource: '*',
       },
-    ]);
+    ], { formerId: 'observability' });
 
     const networkInterfaces = props.vpc && this.allowNetworkInterfaces(props.vpc);
 
@@ -124,7 +126,7 @@ export class NodejsFunction extends Construct {
     const region = arnPart(this.logGroup.arn, 'region');
     const account = arnPart(this.logGroup.arn, 'account');
     const ec2 = (resource: string) => `arn:${arnPart(this.logGroup.arn, 'partition')}:ec2:${region}:${account}:${resource}`;
-    return this.role.addInlinePolicy('vpc-access', 'attach-to-vpc', [
+    return this.role.grant('attach-to-vpc', [
       {
         Sid: 'ManageOwnNetworkInterfaces',
         Effect: 'Allow',
@@ -142,7 +144,7 @@ export class NodejsFunction extends Construct {
         // EC2's Describe actions support no resource-level permissions: "*" is the only valid resource.
         Resource: '*',
       },
-    ]);
+    ], { formerId: 'vpc-access' });
   }
 
   get functionArn(): string {

@@ -18,8 +18,9 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 /*
  * What every JSON REST API of this project shares: a regional API whose POST / validates
  * the body against a model, JSON bodies for every error API Gateway itself answers, and a
- * stage with access logs, tracing and throttling. The API constructs (ApiGatewayToSqs,
- * ApiGatewayToStepFunctions) add only their integration.
+ * stage with access logs, tracing and throttling. createAwsIntegrationApi puts them
+ * together around one AWS service action; the API constructs (ApiGatewayToSqs,
+ * ApiGatewayToStepFunctions) add only that action and its grant.
  *
  * These are functions that create resources in the caller's scope rather than a nested
  * construct: a resource's Terraform name comes from its construct path, so a new scope

@@ -3,7 +3,6 @@ import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notification';
 import { arnPart } from './arn';
-import type { PolicyStatement } from './iam/policy-document';
 import { NodejsFunction } from './nodejs-function';
 import { SecureBucket } from './secure-bucket';
 import { createFailureQueue } from './failure-queue';
@@ -16,10 +15,11 @@ export interface S3ToLambdaProps {
   readonly keyPrefix: string;
   /** ... and end with this, e.g. `.json`. @default any */
   readonly keySuffix?: string;
-  /** Name of the customer-managed policy that lets the consumer read what triggers it. */
-  readonly readPolicyName: string;
-  /** More of what the consumer needs from this bucket, in the same policy (e.g. where it may write). */
-  readonly additionalStatements?: PolicyStatement[];
+  /**
+   * Name of the customer-managed policy that lets the consumer read what triggers it (a
+   * lab's named policy). @default an inline policy, `read-<key prefix>`
+   */
+  readonly readPolicyName?: string;
   /** Name of the queue receiving the events the function kept failing on. */
   readonly failureQueueName: string;
   /** Retries of a failed asynchronous invocation (0-2). @default 2 */
@@ -27,9 +27,6 @@ export interface S3ToLambdaProps {
   /** Events older than this are sent to the failure queue instead of being retried. @default 3600 */
   readonly maximumEventAgeSeconds?: number;
 }
-
-/** What reading a triggering object takes; GetObjectVersion because the event names the version. */
-export const S3_READ_ACTIONS = ['s3:GetObject', 's3:GetObjectVersion'];
 
 /**
  * New objects under a key prefix invoke a function: the bucket notification (with its
@@ -48,16 +45,14 @@ export class S3ToLambda extends Construct {
     super(scope, id);
     const { bucket, consumer } = props;
 
-    props.consumer.role.attachPolicy('read-uploads', {
+    bucket.grantRead(consumer.role, {
+      prefix: props.keyPrefix,
+      suffix: props.keySuffix,
       policyName: props.readPolicyName,
       description: `Lets ${consumer.name} read the objects that trigger it`,
-      statements: [
-        { Sid: 'ReadTriggeringObjects', Effect: 'Allow', Action: S3_READ_ACTIONS, Resource: [bucket.objectsArn(`${props.keyPrefix}*${props.keySuffix ?? ''}`)] },
-        ...(props.additionalStatements ?? []),
-      ],
     });
 
-    const failures = createFailureQueue(this, { queueName: props.failureQueueName, consumer, failures: 'FailedInvocations' });
+    const failures = createFailureQueue(this, { queueName: props.failureQueueName, consumer });
     this.failureQueue = failures.queue;
     new LambdaFunctionEventInvokeConfig(this, 'async-invocation', {
       functionName: consumer.function.functionName,

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { ITerraformDependable } from 'cdktf';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration, S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
@@ -6,8 +7,8 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
-import { denyInsecureTransport, PolicyStatement } from './iam/policy-document';
-import { ResourcePolicy } from './iam/resource-policy';
+import { denyInsecureTransport, policyDocument, sidPart } from './iam/policy-document';
+import { describedAs, GrantOptions, ServiceRole } from './iam/service-role';
 
 /**
  * Bucket names are global across all AWS accounts. Either a full name (the labs'
@@ -40,6 +41,16 @@ export type SecureBucketProps = BucketNaming & {
   readonly forceDestroy?: boolean;
 };
 
+export interface BucketGrantOptions extends GrantOptions {
+  /** The key prefix the grant covers, e.g. `reports/`; it names the grant (`read-reports`). */
+  readonly prefix: string;
+}
+
+export interface BucketReadOptions extends BucketGrantOptions {
+  /** Only keys ending with this, e.g. `.json`. @default any */
+  readonly suffix?: string;
+}
+
 /** Days after which S3 discards the parts of an upload that never completed. */
 const INCOMPLETE_UPLOAD_DAYS = 7;
 
@@ -51,11 +62,12 @@ const INCOMPLETE_UPLOAD_DAYS = 7;
  */
 export class SecureBucket extends Construct {
   readonly bucket: S3Bucket;
-  private readonly policy: ResourcePolicy;
+  private readonly versioned: boolean;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
     const versioned = props.versioned ?? true;
+    this.versioned = versioned;
 
     this.bucket = new S3Bucket(this, 'bucket', {
       ...('bucketName' in props ? { bucket: props.bucketName } : { bucketPrefix: props.bucketPrefix }),
@@ -111,10 +123,10 @@ export class SecureBucket extends Construct {
       dependsOn: versioning ? [versioning] : undefined,
     });
 
-    this.policy = new ResourcePolicy([denyInsecureTransport('s3:*', [this.bucket.arn, this.objectsArn('*')])]);
     new S3BucketPolicy(this, 'policy', {
       bucket: this.bucket.id,
-      policy: this.policy.document,
+      // Grants need no statement here: the bucket admits its own account's principals.
+      policy: policyDocument([denyInsecureTransport('s3:*', [this.bucket.arn, this.objectsArn('*')])]),
       // Block Public Access must be in force before any policy lands on the bucket.
       dependsOn: [publicAccessBlock],
     });
@@ -134,8 +146,27 @@ export class SecureBucket extends Construct {
     return `${this.bucket.arn}/${keyPattern}`;
   }
 
-  /** Adds statements to the bucket policy (the TLS-only statement is always there). */
-  addToPolicy(...statements: PolicyStatement[]): void {
-    this.policy.add(...statements);
+  /**
+   * Lets `role` read the objects under a prefix (grant `read-<prefix>`). In a versioned
+   * bucket also any version of them: an S3 event names the version it is about.
+   */
+  grantRead(role: ServiceRole, options: BucketReadOptions): ITerraformDependable {
+    const actions = ['s3:GetObject', ...(this.versioned ? ['s3:GetObjectVersion'] : [])];
+    return this.grantObjects(role, 'read', actions, `${options.prefix}*${options.suffix ?? ''}`, options);
+  }
+
+  /** Lets `role` write objects under a prefix (grant `write-<prefix>`). */
+  grantWrite(role: ServiceRole, options: BucketGrantOptions): ITerraformDependable {
+    return this.grantObjects(role, 'write', ['s3:PutObject'], `${options.prefix}*`, options);
+  }
+
+  private grantObjects(role: ServiceRole, verb: 'read' | 'write', actions: string[], keyPattern: string, options: BucketGrantOptions): ITerraformDependable {
+    const label = options.prefix.replace(/\/+$/, '').replace(/[^A-Za-z0-9-]+/g, '-') || 'objects';
+    const { policyName, description, formerId } = options;
+    return role.grant(
+      `${verb}-${label}`,
+      [{ Sid: sidPart(`${verb}-${label}`), Effect: 'Allow', Action: actions, Resource: [this.objectsArn(keyPattern)] }],
+      describedAs(`Lets the role ${verb} ${keyPattern} in the bucket`, { policyName, description, formerId }),
+    );
   }
 }

@@ -1,8 +1,10 @@
 import { Construct } from 'constructs';
+import { ITerraformDependable } from 'cdktf';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
-import { denyInsecureTransport } from './iam/policy-document';
+import { denyInsecureTransport, sidPart } from './iam/policy-document';
 import { ResourcePolicy } from './iam/resource-policy';
+import { describedAs, GrantOptions, ServiceRole } from './iam/service-role';
 
 export interface SecureQueueProps {
   readonly queueName: string;
@@ -14,26 +16,24 @@ export interface SecureQueueProps {
   readonly redrivePolicy?: string;
 }
 
-/** The IAM actions a consumer needs to poll a queue (exactly the lab's Lambda-Read-SQS list). */
-export const SQS_CONSUMER_ACTIONS = [
-  'sqs:DeleteMessage',
-  'sqs:ReceiveMessage',
-  'sqs:GetQueueAttributes',
-  'sqs:ChangeMessageVisibility',
-];
+/** What a consumer needs to poll a queue: exactly the lab's Lambda-Read-SQS list. */
+const CONSUME_ACTIONS = ['sqs:DeleteMessage', 'sqs:ReceiveMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'];
+const SEND_ACTION = 'sqs:SendMessage';
 
 /**
  * An SQS queue encrypted with SQS-managed keys (SSE-SQS: no KMS key policy for senders
- * such as API Gateway to get wrong) whose queue policy refuses non-TLS requests.
- * Named senders and receivers are added to the same policy with `allowSendFrom` and
- * `allowReceiveBy`.
+ * such as API Gateway to get wrong) whose queue policy refuses non-TLS requests. A role
+ * granted to send or consume is also named in the queue policy, as the lab's "Basic"
+ * access policy names its roles.
  */
 export class SecureQueue extends Construct {
   readonly queue: SqsQueue;
   private readonly policy: ResourcePolicy;
+  private readonly queueName: string;
 
   constructor(scope: Construct, id: string, props: SecureQueueProps) {
     super(scope, id);
+    this.queueName = props.queueName;
     this.queue = new SqsQueue(this, 'queue', {
       name: props.queueName,
       sqsManagedSseEnabled: true,
@@ -57,25 +57,30 @@ export class SecureQueue extends Construct {
     return this.queue.name;
   }
 
-  /** As the lab's "Basic" access policy: these roles may send. */
-  allowSendFrom(sid: string, roleArns: string[]): void {
-    this.policy.add({
-      Sid: sid,
-      Effect: 'Allow',
-      Principal: { AWS: roleArns },
-      Action: 'sqs:SendMessage',
-      Resource: this.queue.arn,
-    });
+  /** Lets `role` poll this queue (grant `read-queue`). */
+  grantConsume(role: ServiceRole, options: GrantOptions = {}): ITerraformDependable {
+    const permission = role.grant(
+      'read-queue',
+      [{ Effect: 'Allow', Action: CONSUME_ACTIONS, Resource: [this.queue.arn] }],
+      describedAs(`Lets the role poll ${this.queueName}`, options),
+    );
+    this.allow(`AllowReceiveBy${sidPart(role.roleName)}`, role, CONSUME_ACTIONS);
+    return permission;
   }
 
-  /** As the lab's "Basic" access policy: these roles may receive. */
-  allowReceiveBy(sid: string, roleArns: string[]): void {
-    this.policy.add({
-      Sid: sid,
-      Effect: 'Allow',
-      Principal: { AWS: roleArns },
-      Action: SQS_CONSUMER_ACTIONS,
-      Resource: this.queue.arn,
-    });
+  /** Lets `role` send to this queue (grant `send-to-queue`). */
+  grantSend(role: ServiceRole, options: GrantOptions = {}): ITerraformDependable {
+    const permission = role.grant(
+      'send-to-queue',
+      [{ Sid: 'SendToQueue', Effect: 'Allow', Action: [SEND_ACTION], Resource: [this.queue.arn] }],
+      describedAs(`Lets the role send to ${this.queueName}`, options),
+    );
+    this.allow(`AllowSendFrom${sidPart(role.roleName)}`, role, SEND_ACTION);
+    return permission;
+  }
+
+  /** Names the role in the queue policy; the Sid names it too, so each grantee has its own. */
+  private allow(sid: string, role: ServiceRole, actions: string | string[]): void {
+    this.policy.add({ Sid: sid, Effect: 'Allow', Principal: { AWS: [role.arn] }, Action: actions, Resource: this.queue.arn });
   }
 }

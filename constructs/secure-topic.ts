@@ -1,10 +1,11 @@
 import { Construct } from 'constructs';
+import { ITerraformDependable } from 'cdktf';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { accountRootOf } from './arn';
 import { denyInsecureTransport, policyDocument } from './iam/policy-document';
-import { ServiceRole } from './iam/service-role';
+import { describedAs, GrantOptions, ServiceRole } from './iam/service-role';
 
 export interface SecureTopicProps {
   readonly topicName: string;
@@ -31,9 +32,9 @@ const OWNER_ACTIONS = [
 ];
 
 /** With PUBLISH_LIST_ACTIONS: exactly the lab's Lambda-SNS-Publish list. */
-export const PUBLISH_ACTIONS = ['sns:Publish', 'sns:GetTopicAttributes'];
+const PUBLISH_ACTIONS = ['sns:Publish', 'sns:GetTopicAttributes'];
 /** ListTopics acts on the account's topics, not on one topic ARN. */
-export const PUBLISH_LIST_ACTIONS = ['sns:ListTopics'];
+const PUBLISH_LIST_ACTIONS = ['sns:ListTopics'];
 
 /**
  * An SNS topic encrypted at rest whose policy admits only its own account (no
@@ -77,12 +78,14 @@ export class SecureTopic extends Construct {
     return this.topic.arn;
   }
 
-  /** Attaches a customer-managed policy letting `role` publish to this topic only. */
-  grantPublish(role: ServiceRole, policyName: string) {
-    return role.attachPolicy('publish-topic', {
-      policyName,
-      description: `Lets the role publish to ${this.topicName}`,
-      statements: [
+  /**
+   * Lets `role` publish to this topic only (grant `publish-topic`). The topic policy needs
+   * no statement for it: it already admits the account's own principals.
+   */
+  grantPublish(role: ServiceRole, options: GrantOptions = {}): ITerraformDependable {
+    return role.grant(
+      'publish-topic',
+      [
         { Sid: 'PublishToTopic', Effect: 'Allow', Action: PUBLISH_ACTIONS, Resource: [this.topic.arn] },
         {
           Sid: 'ListTopics',
@@ -92,6 +95,7 @@ export class SecureTopic extends Construct {
           Resource: '*',
         },
       ],
-    });
+      describedAs(`Lets the role publish to ${this.topicName}`, options),
+    );
   }
 }

@@ -3,13 +3,16 @@ import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-s
 import { SqsQueueRedriveAllowPolicy } from '@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy';
 import { NodejsFunction } from './nodejs-function';
 import { FOURTEEN_DAYS_SECONDS } from './failure-queue';
-import { SecureQueue, SQS_CONSUMER_ACTIONS } from './secure-queue';
+import { SecureQueue } from './secure-queue';
 
 export interface SqsToLambdaProps {
   readonly queueName: string;
   readonly consumer: NodejsFunction;
-  /** Name of the customer-managed policy that lets the consumer poll the queue. */
-  readonly readPolicyName: string;
+  /**
+   * Name of the customer-managed policy that lets the consumer poll the queue (a lab's
+   * named policy). @default an inline policy, `read-queue`
+   */
+  readonly readPolicyName?: string;
   /** @default `${queueName}-dlq` */
   readonly deadLetterQueueName?: string;
   /** Receives before a message moves to the dead-letter queue. @default 3 */
@@ -51,12 +54,10 @@ export class SqsToLambda extends Construct {
       redriveAllowPolicy: JSON.stringify({ redrivePermission: 'byQueue', sourceQueueArns: [this.queue.arn] }),
     });
 
-    const readPermission = props.consumer.role.attachPolicy('read-queue', {
+    const readPermission = this.queue.grantConsume(props.consumer.role, {
       policyName: props.readPolicyName,
       description: `Lets ${props.consumer.name} poll ${props.queueName}`,
-      statements: [{ Effect: 'Allow', Action: SQS_CONSUMER_ACTIONS, Resource: [this.queue.arn] }],
     });
-    this.queue.allowReceiveBy('AllowConsumerReceive', [props.consumer.role.arn]);
 
     this.eventSourceMapping = new LambdaEventSourceMapping(this, 'trigger', {
       eventSourceArn: this.queue.arn,

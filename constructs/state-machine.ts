@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
+import { ITerraformDependable } from 'cdktf';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { PolicyStatement } from './iam/policy-document';
-import { ServiceRole } from './iam/service-role';
+import { GrantOptions, ServiceRole } from './iam/service-role';
 
 export interface StateMachineProps {
   readonly stateMachineName: string;
@@ -104,7 +105,8 @@ export class StateMachine extends Construct {
         Resource: '*',
       },
     );
-    const policy = this.role.addInlinePolicy('policy', 'run-workflow', statements);
+    // Deployed under the construct id `policy` before grants were named: moved, not replaced.
+    const policy = this.role.grant('run-workflow', statements, { formerId: 'policy' });
 
     this.stateMachine = new SfnStateMachine(this, 'state-machine', {
       name: props.stateMachineName,
@@ -127,4 +129,21 @@ export class StateMachine extends Construct {
   get arn(): string {
     return this.stateMachine.arn;
   }
+
+  /** Lets `role` start executions of this state machine (grant `start-execution`). */
+  grantStartExecution(role: ServiceRole, options: GrantOptions = {}): ITerraformDependable {
+    return grantStartExecution(role, this.arn, options);
+  }
+}
+
+/**
+ * Lets `role` start executions of the state machine with this ARN and nothing else (grant
+ * `start-execution`), for a construct given only the ARN.
+ */
+export function grantStartExecution(role: ServiceRole, stateMachineArn: string, options: GrantOptions = {}): ITerraformDependable {
+  return role.grant(
+    'start-execution',
+    [{ Sid: 'StartExecution', Effect: 'Allow', Action: ['states:StartExecution'], Resource: [stateMachineArn] }],
+    options,
+  );
 }

@@ -58,13 +58,7 @@ export class OrdersPipelineStack extends PipelineStack {
       entry: 'functions/orders/store-order/handler.ts',
       environment: { TABLE_NAME: orders.name },
     });
-    storeOrder.role.attachPolicy('write-table', {
-      policyName: name('Lambda-Write-DynamoDB'),
-      description: 'Lets POC-Lambda-1 write orders',
-      statements: [
-        { Sid: 'WriteOrders', Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:DescribeTable'], Resource: [orders.arn] },
-      ],
-    });
+    orders.grantPutItem(storeOrder.role, { policyName: name('Lambda-Write-DynamoDB'), description: 'Lets POC-Lambda-1 write orders' });
 
     // Task 3 and Task 4.2: POC-Queue triggers POC-Lambda-1 (policy Lambda-Read-SQS).
     const intake = new SqsToLambda(this, 'order-queue', {
@@ -81,7 +75,7 @@ export class OrdersPipelineStack extends PipelineStack {
       entry: 'functions/orders/notify-new-order/handler.ts',
       environment: { TOPIC_ARN: topic.arn },
     });
-    topic.grantPublish(notifyNewOrder.role, name('Lambda-SNS-Publish'));
+    topic.grantPublish(notifyNewOrder.role, { policyName: name('Lambda-SNS-Publish') });
     new DynamoDBStreamsToLambda(this, 'new-orders', {
       table: orders,
       consumer: notifyNewOrder,

@@ -4,6 +4,7 @@ import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
 import { ExistingDatabase, PipelineConfig } from '../config';
 import { ApiGatewayToStepFunctions } from '../constructs/api-gateway-to-step-functions';
 import { AuroraMysqlServerless } from '../constructs/aurora-mysql-serverless';
+import { grantReadDatabaseSecret } from '../constructs/database-secret';
 import { HostedUiUserPool } from '../constructs/hosted-ui-user-pool';
 import { NodejsFunction } from '../constructs/nodejs-function';
 import { PrivateNetwork } from '../constructs/private-network';
@@ -77,9 +78,7 @@ export class ReportPipelineStack extends PipelineStack {
         },
         vpc: { subnetIds: database.subnetIds, securityGroupIds: [database.clientSecurityGroupId] },
       });
-      fn.role.addInlinePolicy('read-database-secret', 'read-database-secret', [
-        { Sid: 'ReadDatabaseLogin', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [database.secretArn] },
-      ]);
+      grantReadDatabaseSecret(fn.role, database.secretArn);
       return fn;
     };
 
@@ -115,9 +114,7 @@ export class ReportPipelineStack extends PipelineStack {
       entry: 'functions/report/render-report/handler.ts',
       environment: { REPORT_BUCKET: reports.name },
     });
-    render.role.addInlinePolicy('write-reports', 'write-reports', [
-      { Sid: 'WriteReports', Effect: 'Allow', Action: ['s3:PutObject'], Resource: [reports.objectsArn(`${REPORT_PREFIX}*`)] },
-    ]);
+    reports.grantWrite(render.role, { prefix: REPORT_PREFIX });
     const presign = new NodejsFunction(this, 'presign-report-url', {
       functionName: name('PresignReportUrl'),
       roleName: name('PresignReportUrl-role'),
@@ -126,9 +123,7 @@ export class ReportPipelineStack extends PipelineStack {
       environment: { REPORT_BUCKET: reports.name, LINK_EXPIRY_SECONDS: String(REPORT_LINK_EXPIRY_SECONDS) },
     });
     // A presigned URL acts with the signer's permissions: this is what opening the link needs.
-    presign.role.addInlinePolicy('read-reports', 'read-reports', [
-      { Sid: 'ReadReports', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [reports.objectsArn(`${REPORT_PREFIX}*`)] },
-    ]);
+    reports.grantRead(presign.role, { prefix: REPORT_PREFIX });
 
     for (const fn of [fetchData, render, presign]) {
       if (fn.timeoutSeconds >= LAMBDA_TASK_TIMEOUT_SECONDS) {

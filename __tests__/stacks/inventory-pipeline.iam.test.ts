@@ -118,7 +118,7 @@ describe('the upload bucket policy', () => {
 
 describe('the policies the lab names, rebuilt as explicit documents', () => {
   it.each([
-    ['test-Inventory-Read-S3', ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject']],
+    ['test-Inventory-Read-S3', ['s3:GetObject', 's3:GetObjectVersion']],
     ['test-Inventory-Write-DynamoDB', ['dynamodb:BatchWriteItem']],
     ['test-Inventory-Read-Stream', ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams']],
     ['test-Inventory-SNS-Publish', ['sns:GetTopicAttributes', 'sns:ListTopics', 'sns:Publish']],

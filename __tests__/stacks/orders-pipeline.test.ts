@@ -221,8 +221,8 @@ describe('orders-pipeline: IAM as the lab names it', () => {
   it('allows POC-Queue sends only from the API role and receives only by POC-Lambda-1, over TLS', () => {
     const policy = iam.resourcePolicy('aws_sqs_queue_policy', iam.arnOf('aws_sqs_queue', 'test-POC-Queue'));
     const statements = policy.Statement as { Sid: string; Effect: string; Principal: unknown; Action: unknown }[];
-    expect(statements.find((s) => s.Sid === 'AllowApiGatewaySend')).toMatchObject({ Effect: 'Allow', Principal: { AWS: [iam.roleArn('test-APIGateway-SQS')] }, Action: 'sqs:SendMessage' });
-    expect(statements.find((s) => s.Sid === 'AllowConsumerReceive')).toMatchObject({ Effect: 'Allow', Principal: { AWS: [iam.roleArn('test-Lambda-SQS-DynamoDB')] } });
+    expect(statements.find((s) => s.Sid === 'AllowSendFromTestAPIGatewaySQS')).toMatchObject({ Effect: 'Allow', Principal: { AWS: [iam.roleArn('test-APIGateway-SQS')] }, Action: 'sqs:SendMessage' });
+    expect(statements.find((s) => s.Sid === 'AllowReceiveByTestLambdaSQSDynamoDB')).toMatchObject({ Effect: 'Allow', Principal: { AWS: [iam.roleArn('test-Lambda-SQS-DynamoDB')] } });
     expect(statements.find((s) => s.Sid === 'DenyInsecureTransport')).toMatchObject({ Effect: 'Deny', Principal: '*' });
     expect(statements).toHaveLength(3);
   });

@@ -26,6 +26,18 @@ export function policyDocument(statements: PolicyStatement[]): string {
   return JSON.stringify(document);
 }
 
+/**
+ * `text` as part of a statement id, which IAM limits to letters and digits: each word
+ * capitalised, everything else dropped (`dev-POC-Queue` -> `DevPOCQueue`).
+ */
+export function sidPart(text: string): string {
+  return text
+    .split(/[^A-Za-z0-9]+/)
+    .filter((word) => word !== '')
+    .map((word) => word[0].toUpperCase() + word.slice(1))
+    .join('');
+}
+
 /** Trust policy letting one AWS service assume a role. */
 export function assumeRolePolicy(servicePrincipal: string): string {
   return policyDocument([

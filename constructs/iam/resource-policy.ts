@@ -13,8 +13,14 @@ export class ResourcePolicy {
     this.statements.push(...initial);
   }
 
+  /** Adds statements; a statement id already in the policy fails, since IAM requires them unique. */
   add(...statements: PolicyStatement[]): void {
-    this.statements.push(...statements);
+    for (const statement of statements) {
+      if (statement.Sid !== undefined && this.statements.some((existing) => existing.Sid === statement.Sid)) {
+        throw new Error(`The resource policy already has a statement with Sid "${statement.Sid}": statement ids must be unique within a policy`);
+      }
+      this.statements.push(statement);
+    }
   }
 
   /** A token for the whole document; resolve it by synthesizing the stack. */

@@ -10,9 +10,17 @@ export type StackJson = Record<string, unknown>;
 export interface Difference {
   /** e.g. `resource.aws_sqs_queue.order-queue_queue_ABCD1234`, `output.api_url`, `terraform` */
   readonly address: string;
-  readonly kind: 'added' | 'removed' | 'changed';
-  /** For `changed`: one line per differing argument, e.g. `policy.Statement[0].Sid: "A" -> "B"`. */
+  /** `moved`: a Terraform `moved` block takes the resource at `from` to `address`. */
+  readonly kind: 'added' | 'removed' | 'changed' | 'moved';
+  /** For `moved`: the address it had. */
+  readonly from?: string;
+  /** For `changed` and `moved`: one line per differing argument, e.g. `policy.Statement[0].Sid: "A" -> "B"`. */
   readonly changes: readonly string[];
+}
+
+interface MovedBlock {
+  readonly from: string;
+  readonly to: string;
 }
 
 /** Top-level blocks whose entries are addressed by type and name. */
@@ -25,6 +33,8 @@ const MAX_VALUE_CHARS = 160;
 export function diffStacks(before: StackJson, after: StackJson): Difference[] {
   const differences: Difference[] = [];
   for (const key of union(before, after)) {
+    // Moves are shown on the resources they move, below.
+    if (key === 'moved') continue;
     if (TYPED_BLOCKS.has(key)) {
       const beforeTypes = asRecord(before[key]);
       const afterTypes = asRecord(after[key]);
@@ -37,13 +47,49 @@ export function diffStacks(before: StackJson, after: StackJson): Difference[] {
       diffEntry(key, before[key], after[key], differences);
     }
   }
-  return differences;
+  return pairMoves(differences, movedBlocks(before), movedBlocks(after), before, after);
+}
+
+/**
+ * A resource removed at one address and added at another is one resource moved, when the
+ * new stack has a `moved` block saying so: shown as `moved`, with what changed on the way.
+ * A `moved` block the old stack already had, or one whose resources did not change
+ * address, is listed as such.
+ */
+function pairMoves(differences: Difference[], movesBefore: readonly MovedBlock[], movesAfter: readonly MovedBlock[], before: StackJson, after: StackJson): Difference[] {
+  const known = new Set(movesBefore.map((move) => `${move.from} -> ${move.to}`));
+  let paired = differences;
+  const unpaired: Difference[] = [];
+  for (const move of movesAfter) {
+    const from = `resource.${move.from}`;
+    const to = `resource.${move.to}`;
+    const removed = paired.find((difference) => difference.kind === 'removed' && difference.address === from);
+    const added = paired.find((difference) => difference.kind === 'added' && difference.address === to);
+    if (removed && added) {
+      const changes = valueChanges('', lookup(before, from), lookup(after, to));
+      paired = paired.flatMap((difference) => (difference === removed ? [] : difference === added ? [{ address: to, kind: 'moved', from, changes }] : [difference]));
+    } else if (!known.has(`${move.from} -> ${move.to}`)) {
+      unpaired.push({ address: `moved ${move.from} -> ${move.to}`, kind: 'added', changes: [] });
+    }
+  }
+  const gone = movesBefore.filter((move) => !movesAfter.some((kept) => kept.from === move.from && kept.to === move.to));
+  return [...paired, ...unpaired, ...gone.map((move): Difference => ({ address: `moved ${move.from} -> ${move.to}`, kind: 'removed', changes: [] }))];
+}
+
+function movedBlocks(stack: StackJson): MovedBlock[] {
+  const moved = stack.moved;
+  return Array.isArray(moved) ? moved.filter((block): block is MovedBlock => typeof block?.from === 'string' && typeof block?.to === 'string') : [];
+}
+
+/** The value at `resource.<type>.<name>`. */
+function lookup(stack: StackJson, address: string): unknown {
+  return address.split('.').reduce<unknown>((value, key) => asRecord(value)[key], stack);
 }
 
 /** Lines for a person: one per difference, with its argument changes indented below it. */
 export function formatDifferences(differences: readonly Difference[]): string[] {
   return differences.flatMap((difference) => [
-    `${difference.kind.padEnd(7)} ${difference.address}`,
+    `${difference.kind.padEnd(7)} ${difference.address}${difference.from ? ` (from ${difference.from})` : ''}`,
     ...difference.changes.map((change) => `          ${change}`),
   ]);
 }

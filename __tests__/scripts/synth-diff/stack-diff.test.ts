@@ -52,6 +52,24 @@ test('outputs and top-level blocks such as the backend are compared too', () => 
   expect(diffStacks(before, after).map(({ address, kind }) => `${kind} ${address}`)).toEqual([
     'removed output.api_url',
     'changed terraform',
-    'added moved',
+    'added moved a -> b',
   ]);
+});
+
+test('a resource a moved block takes to a new address is one move, with what changed on the way', () => {
+  const after = structuredClone(before) as typeof before & { moved?: unknown; resource: { aws_iam_role_policy: Record<string, unknown> } };
+  const { api_role_send: sent, ...others } = after.resource.aws_iam_role_policy as Record<string, { name: string; policy: string }>;
+  after.resource.aws_iam_role_policy = { ...others, api_role_send_to_queue: { ...sent, policy: policy('SendMessages') } };
+  after.moved = [{ from: 'aws_iam_role_policy.api_role_send', to: 'aws_iam_role_policy.api_role_send_to_queue' }];
+  const differences = diffStacks(before, after);
+  expect(differences).toEqual([
+    {
+      address: 'resource.aws_iam_role_policy.api_role_send_to_queue',
+      kind: 'moved',
+      from: 'resource.aws_iam_role_policy.api_role_send',
+      changes: ['policy.Statement[0].Sid: "SendToQueue" -> "SendMessages"'],
+    },
+  ]);
+  expect(formatDifferences(differences)[0]).toBe('moved   resource.aws_iam_role_policy.api_role_send_to_queue (from resource.aws_iam_role_policy.api_role_send)');
+  expect(diffStacks(after, after)).toEqual([]);
 });

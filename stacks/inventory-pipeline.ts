@@ -68,7 +68,7 @@ export class InventoryPipelineStack extends PipelineStack {
       policyName: name('Inventory-Write-DynamoDB'),
       description: 'Lets ProcessInventoryFile write products',
     });
-    // Where a file that fails validation is copied; inline, since the lab's Inventory-Read-S3 only reads.
+    // Where a file that fails validation is copied: an inline grant, so that Inventory-Read-S3 only reads.
     uploads.grantWrite(processFile.role, { prefix: REJECTED_PREFIX });
     new S3ToLambda(this, 'uploads', {
       bucket: uploads,

@@ -13,7 +13,6 @@ import { functionArn, functionNameOf } from '../lambda/function-arn';
 import type { LocalFunction } from '../lambda/local-function';
 import { onFailureDestination, type OnFailureDestination } from '../lambda/on-failure-destination';
 import type { ProvisionedStack } from '../provision/provisioned-stack';
-import type { RunningPart } from '../running-part';
 import { bucketNotifications, type BucketNotificationSettings } from '../stack/bucket-notifications';
 import { eventSourceMappings, type EventSourceMappingSettings } from '../stack/event-source-mappings';
 import { asyncInvokeSettings } from '../stack/invoke-configs';
@@ -137,7 +136,7 @@ function startBucketNotifications(notifications: readonly BucketNotificationSett
     return invoker;
   };
   const withInvokers: LambdaNotification[] = notifications.map((notification) => ({ ...notification, invoker: invokerOf(notification.functionName) }));
-  parts.add(startS3Notifications(services.fauxqs, withInvokers, resources.region) satisfies RunningPart);
+  parts.add(startS3Notifications(services.fauxqs, withInvokers, resources.region));
 }
 
 function failureDestinationOf(arn: string | undefined, context: TriggerContext): OnFailureDestination | undefined {

@@ -57,7 +57,7 @@ test('outputs and top-level blocks such as the backend are compared too', () => 
 });
 
 test('a resource a moved block takes to a new address is one move, with what changed on the way', () => {
-  const after = structuredClone(before) as typeof before & { moved?: unknown; resource: { aws_iam_role_policy: Record<string, unknown> } };
+  const after = structuredClone(before) as unknown as { moved?: unknown; resource: { aws_iam_role_policy: Record<string, unknown> } };
   const { api_role_send: sent, ...others } = after.resource.aws_iam_role_policy as Record<string, { name: string; policy: string }>;
   after.resource.aws_iam_role_policy = { ...others, api_role_send_to_queue: { ...sent, policy: policy('SendMessages') } };
   after.moved = [{ from: 'aws_iam_role_policy.api_role_send', to: 'aws_iam_role_policy.api_role_send_to_queue' }];

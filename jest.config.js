@@ -1,6 +1,10 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
+  // One DynamoDB Local, fauxqs and MariaDB per worker, started when a suite first asks
+  // (__tests__/support/emulators/worker-emulators.ts) and stopped after the last suite.
+  globalSetup: '<rootDir>/__tests__/support/emulators/global-setup.ts',
+  globalTeardown: '<rootDir>/__tests__/support/emulators/global-teardown.ts',
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   moduleFileExtensions: ['ts', 'js', 'json', 'sql'],

@@ -1,8 +1,9 @@
 import { createConnection } from 'mysql2/promise';
 import { startMariaDb } from '../../../local/emulators/mariadb';
+import { EMULATOR_HOOK_TIMEOUT_MS } from '../../support/deadlines';
 import { acceptsConnections } from '../support/process-checks';
 
-jest.setTimeout(60_000);
+jest.setTimeout(EMULATOR_HOOK_TIMEOUT_MS);
 
 test('starts a private MariaDB on a loopback port with a password user, and stop() removes it all', async () => {
   const startedAt = Date.now();

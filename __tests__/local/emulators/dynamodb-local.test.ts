@@ -46,7 +46,7 @@ describe('startDynamoDbLocal', () => {
   beforeAll(async () => {
     const startedAt = Date.now();
     instance = await startDynamoDbLocal();
-    process.stdout.write(`DynamoDB Local answered after ${Date.now() - startedAt} ms\n`);
+    console.info(`DynamoDB Local answered after ${Date.now() - startedAt} ms`);
   }, EMULATOR_HOOK_TIMEOUT_MS);
 
   afterAll(async () => {

@@ -31,7 +31,7 @@ describe('startFauxqs', () => {
   beforeAll(async () => {
     const startedAt = Date.now();
     instance = await startFauxqs();
-    process.stdout.write(`fauxqs listened after ${Date.now() - startedAt} ms\n`);
+    console.info(`fauxqs listened after ${Date.now() - startedAt} ms`);
     sns = new SNSClient({ region: 'us-east-1', credentials, endpoint: instance.endpoint });
     // An explicit endpoint: the queue URLs fauxqs returns name a host that may not resolve.
     sqs = new SQSClient({ region: 'us-east-1', credentials, endpoint: instance.endpoint });

@@ -8,7 +8,7 @@ jest.setTimeout(EMULATOR_HOOK_TIMEOUT_MS);
 test('starts a private MariaDB on a loopback port with a password user, and stop() removes it all', async () => {
   const startedAt = Date.now();
   const mariadb = await startMariaDb();
-  process.stdout.write(`MariaDB answered after ${Date.now() - startedAt} ms\n`);
+  console.info(`MariaDB answered after ${Date.now() - startedAt} ms`);
   const { host, port, username, password } = mariadb.credentials;
   expect(host).toBe('127.0.0.1');
   try {

@@ -128,7 +128,7 @@ it('stops every emulator it started, waiting for one still starting, and then re
   await expect(asWorker('1').dynamodb()).rejects.toThrow(/Could not reach the emulator broker/);
 });
 
-it('explains what to do when no broker runs (a runner without the global setup)', async () => {
+it('explains what to do when no broker runs (test:unit, or a runner without the global setup)', async () => {
   delete process.env[BROKER_URL_VARIABLE];
 
   await expect(workerEmulators().fauxqs()).rejects.toThrow(/no emulator broker is running \(EMULATOR_BROKER_URL is not set\)/);

@@ -54,7 +54,8 @@ async function ask(kind: EmulatorKind): Promise<SharedEmulator & { credentials?:
   if (brokerUrl === undefined || brokerUrl === '') {
     throw new Error(
       `This suite asked for a shared ${kind} emulator, but no emulator broker is running (${BROKER_URL_VARIABLE} is not set). ` +
-        "The broker is started by jest.config.js's globalSetup: run this suite through jest with that configuration.",
+        "The broker is started by jest.config.js's globalSetup for `npm test`; `npm run test:unit` starts none, " +
+        'because its tests must not need emulators: if this suite ran under test:unit, its filter (__tests__/support/unit-tests.js) missed it.',
     );
   }
   const workerId = process.env.JEST_WORKER_ID ?? '1';

@@ -104,7 +104,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  logs.restore();
+  logs?.restore();
 });
 
 /** Writes items the way ProcessInventoryFile does: one PutItem per product of the file. */

@@ -106,7 +106,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  logs.restore();
+  logs?.restore();
   dynamodbUnavailable = false;
   getObjectUnavailable = false;
 });

@@ -95,7 +95,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  logs.restore();
+  logs?.restore();
 });
 
 /** Writes a row the way store-order does; DynamoDB Local turns it into an INSERT record. */

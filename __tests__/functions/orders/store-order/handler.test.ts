@@ -66,7 +66,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  logs.restore();
+  logs?.restore();
 });
 
 function orderBody(item: string, customerID: string): string {

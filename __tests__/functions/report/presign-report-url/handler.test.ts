@@ -54,7 +54,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  logs.restore();
+  logs?.restore();
 });
 
 function putReport(executionName: string, body = REPORT_HTML): Promise<unknown> {

@@ -82,7 +82,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  logs.restore();
+  logs?.restore();
   putObjectUnavailable = false;
 });
 

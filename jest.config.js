@@ -1,6 +1,12 @@
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  // Node's, with each test's console output shown only when it fails (TEST_LOGS=1 shows all),
+  // and no child processes in `npm run test:unit`.
+  testEnvironment: '<rootDir>/__tests__/support/test-environment/quiet-node-environment.ts',
+  // One DynamoDB Local, fauxqs and MariaDB per worker, started when a suite first asks
+  // (__tests__/support/emulators/worker-emulators.ts) and stopped after the last suite.
+  globalSetup: '<rootDir>/__tests__/support/emulators/global-setup.ts',
+  globalTeardown: '<rootDir>/__tests__/support/emulators/global-teardown.ts',
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   moduleFileExtensions: ['ts', 'js', 'json', 'sql'],

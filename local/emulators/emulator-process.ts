@@ -27,6 +27,36 @@ export class EmulatorStartError extends Error {
   }
 }
 
+/** The environment variable that sets every emulator's start deadline, in milliseconds. */
+export const STARTUP_TIMEOUT_VARIABLE = 'EMULATOR_STARTUP_TIMEOUT_MS';
+
+/**
+ * Generous on purpose: DynamoDB Local's JVM answers in ~3.5 s on an idle 2-core machine,
+ * but took 15 s and more while a test run and another heavy job shared the cores. A start
+ * that is only slow must not fail; one that never answers still fails, after this long.
+ */
+export const DEFAULT_STARTUP_TIMEOUT_MS = 120_000;
+
+/**
+ * The start deadline for emulators whose caller sets none: EMULATOR_STARTUP_TIMEOUT_MS
+ * when set, else two minutes.
+ *
+ * @throws Error when the variable is set to something other than a whole number of milliseconds
+ */
+export function startupTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env[STARTUP_TIMEOUT_VARIABLE]?.trim();
+  if (text === undefined || text === '') return DEFAULT_STARTUP_TIMEOUT_MS;
+  if (!/^\d+$/.test(text) || Number(text) < 1) {
+    throw new Error(`${STARTUP_TIMEOUT_VARIABLE}="${text}" must be a whole number of milliseconds, at least 1.`);
+  }
+  return Number(text);
+}
+
+/** "3.5 s": durations in messages, where milliseconds would be noise. */
+export function formatSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
 /** How long a process gets to exit on SIGTERM before it is killed outright. */
 const GRACEFUL_EXIT_MS = 5_000;
 /** Enough output to explain a failed start without keeping a chatty log in memory. */
@@ -100,9 +130,12 @@ export class EmulatorProcess {
   /**
    * Polls `isReady` until it returns true. Fails fast if the process cannot be spawned or
    * exits, and fails after `timeoutMs` if it never answers; the process is stopped then.
+   *
+   * @returns how long the process took to answer, in milliseconds
    */
-  async waitUntilReady(isReady: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-    const giveUpAt = Date.now() + timeoutMs;
+  async waitUntilReady(isReady: () => Promise<boolean>, timeoutMs: number): Promise<number> {
+    const startedAt = Date.now();
+    const giveUpAt = startedAt + timeoutMs;
     for (;;) {
       const problem = this.startProblem();
       if (problem !== undefined) {
@@ -111,10 +144,17 @@ export class EmulatorProcess {
       }
       // Raced with the exit: a probe may hang on a port the process never managed to bind.
       const ready = await Promise.race([isReady().catch(() => false), this.exitedPromise.then(() => false)]);
-      if (ready) return;
+      if (ready) return Date.now() - startedAt;
       if (Date.now() >= giveUpAt) {
+        const waited = Date.now() - startedAt;
         await this.stop();
-        throw new EmulatorStartError(this.name, `no answer within ${timeoutMs} ms`, this.output);
+        // Both figures: a deadline that a loaded machine needs more than is told apart from a hang.
+        throw new EmulatorStartError(
+          this.name,
+          `no answer after waiting ${formatSeconds(waited)} (its start deadline is ${formatSeconds(timeoutMs)}; ` +
+            `${STARTUP_TIMEOUT_VARIABLE} sets the default)`,
+          this.output,
+        );
       }
       await sleep(READINESS_POLL_MS);
     }

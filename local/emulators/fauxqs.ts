@@ -15,7 +15,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { CreatedObject } from '../event-sources/s3-event-record';
-import { EmulatorProcess, EmulatorStartError, type RunningEmulator } from './emulator-process';
+import { EmulatorProcess, EmulatorStartError, startupTimeoutMs, type RunningEmulator } from './emulator-process';
 
 export interface FauxqsOptions {
   /**
@@ -24,7 +24,7 @@ export interface FauxqsOptions {
    * @default 'us-east-1'
    */
   readonly region?: string;
-  /** @default 15_000 */
+  /** @default EMULATOR_STARTUP_TIMEOUT_MS from the environment, else 120_000 (see `startupTimeoutMs`) */
   readonly startupTimeoutMs?: number;
 }
 
@@ -91,6 +91,8 @@ process.on('disconnect', () => process.exit(0));
  * @throws EmulatorStartError when the child exits early or does not listen in time
  */
 export async function startFauxqs(options: FauxqsOptions = {}): Promise<RunningFauxqs> {
+  // Read before anything is spawned: a bad EMULATOR_STARTUP_TIMEOUT_MS then leaves nothing running.
+  const timeoutMs = options.startupTimeoutMs ?? startupTimeoutMs();
   const child = spawn(process.execPath, ['--input-type=module', '--eval', CHILD_PROGRAM], {
     // `import 'fauxqs'` in an --eval program resolves from the working directory.
     cwd: __dirname,
@@ -106,7 +108,7 @@ export async function startFauxqs(options: FauxqsOptions = {}): Promise<RunningF
     else for (const listener of listeners) listener(message.objectCreated);
   });
   try {
-    await server.waitUntilReady(async () => endpoint !== undefined, options.startupTimeoutMs ?? 15_000);
+    await server.waitUntilReady(async () => endpoint !== undefined, timeoutMs);
   } catch (error) {
     throw explainMissingPackage(error);
   }

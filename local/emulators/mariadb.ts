@@ -10,7 +10,14 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import { createConnection } from 'mysql2/promise';
-import { EmulatorProcess, EmulatorStartError, findExecutable, findFreePort, type RunningEmulator } from './emulator-process';
+import {
+  EmulatorProcess,
+  EmulatorStartError,
+  findExecutable,
+  findFreePort,
+  startupTimeoutMs,
+  type RunningEmulator,
+} from './emulator-process';
 
 export const MARIADB_INSTALL_HINT =
   'Install MariaDB: `apt-get install mariadb-server` (Debian/Ubuntu; the tests start their own server, no service needs to run).';
@@ -28,7 +35,7 @@ export interface RunningMariaDb extends RunningEmulator {
 }
 
 export interface MariaDbOptions {
-  /** @default 30_000 */
+  /** @default EMULATOR_STARTUP_TIMEOUT_MS from the environment, else 120_000 (see `startupTimeoutMs`) */
   readonly startupTimeoutMs?: number;
   /** Where to look for `mariadbd` and `mariadb-install-db`. @default PATH, then /usr/sbin */
   readonly programDirectories?: readonly string[];
@@ -38,6 +45,8 @@ export interface MariaDbOptions {
 const LOCAL_USER = { username: 'local', password: 'local-password' };
 
 export async function startMariaDb(options: MariaDbOptions = {}): Promise<RunningMariaDb> {
+  // Read before anything is spawned: a bad EMULATOR_STARTUP_TIMEOUT_MS then leaves nothing running.
+  const timeoutMs = options.startupTimeoutMs ?? startupTimeoutMs();
   // Debian installs the server in /usr/sbin, which is not on a normal user's PATH.
   const directories = options.programDirectories ?? [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin'];
   const installDb = findExecutable('mariadb-install-db', directories);
@@ -98,7 +107,7 @@ export async function startMariaDb(options: MariaDbOptions = {}): Promise<Runnin
         await admin.end();
       }
       return true;
-    }, options.startupTimeoutMs ?? 30_000);
+    }, timeoutMs);
   } catch (error) {
     removeDataDir();
     throw error;

@@ -2,7 +2,8 @@ import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/
 import { createServer, type Server } from 'node:net';
 import { once } from 'node:events';
 import { startDynamoDbLocal } from '../../../local/emulators/dynamodb-local';
-import { EmulatorStartError, type RunningEmulator } from '../../../local/emulators/emulator-process';
+import { EmulatorStartError, startupTimeoutMs, type RunningEmulator } from '../../../local/emulators/emulator-process';
+import { EMULATOR_HOOK_TIMEOUT_MS } from '../../support/deadlines';
 import { acceptsConnections, portOf, processesMentioning, runNodeProgram } from '../support/process-checks';
 
 function client(endpoint: string, accessKeyId = 'local', region = 'us-east-1'): DynamoDBClient {
@@ -45,8 +46,8 @@ describe('startDynamoDbLocal', () => {
   beforeAll(async () => {
     const startedAt = Date.now();
     instance = await startDynamoDbLocal();
-    process.stdout.write(`DynamoDB Local answered after ${Date.now() - startedAt} ms\n`);
-  });
+    console.info(`DynamoDB Local answered after ${Date.now() - startedAt} ms`);
+  }, EMULATOR_HOOK_TIMEOUT_MS);
 
   afterAll(async () => {
     await instance?.stop();
@@ -80,7 +81,7 @@ describe('startDynamoDbLocal', () => {
     expect(jvmOnPort(port)).toEqual([]);
     await expect(acceptsConnections(port)).resolves.toBe(false);
     await expect(other.stop()).resolves.toBeUndefined();
-  });
+  }, EMULATOR_HOOK_TIMEOUT_MS);
 });
 
 describe('startDynamoDbLocal failures', () => {
@@ -103,12 +104,13 @@ describe('startDynamoDbLocal failures', () => {
     try {
       const startedAt = Date.now();
       await expect(startDynamoDbLocal({ port })).rejects.toThrow(/exited with code 1[\s\S]*Address already in use/);
-      expect(Date.now() - startedAt).toBeLessThan(20_000);
+      // Well before the start deadline: it did not wait for an answer that cannot come.
+      expect(Date.now() - startedAt).toBeLessThan(startupTimeoutMs() / 2);
       expect(jvmOnPort(port)).toEqual([]);
     } finally {
       squatter.close();
     }
-  });
+  }, EMULATOR_HOOK_TIMEOUT_MS);
 
   it('takes the JVM down when its owner exits without calling stop()', async () => {
     const output = await runNodeProgram(`
@@ -117,11 +119,11 @@ describe('startDynamoDbLocal failures', () => {
         console.log(emulator.endpoint);
         process.exit(0);
       });
-    `);
+    `, EMULATOR_HOOK_TIMEOUT_MS);
     const port = portOf(output.trim());
 
     expect(port).toBeGreaterThan(0);
     expect(jvmOnPort(port)).toEqual([]);
     await expect(acceptsConnections(port)).resolves.toBe(false);
-  });
+  }, EMULATOR_HOOK_TIMEOUT_MS);
 });

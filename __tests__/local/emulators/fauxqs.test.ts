@@ -18,6 +18,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { startFauxqs, type RunningFauxqs } from '../../../local/emulators/fauxqs';
 import type { CreatedObject } from '../../../local/event-sources/s3-event-record';
+import { CONDITION_DEADLINE_MS, EMULATOR_HOOK_TIMEOUT_MS } from '../../support/deadlines';
 import { acceptsConnections, portOf, runNodeProgram } from '../support/process-checks';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -30,11 +31,11 @@ describe('startFauxqs', () => {
   beforeAll(async () => {
     const startedAt = Date.now();
     instance = await startFauxqs();
-    process.stdout.write(`fauxqs listened after ${Date.now() - startedAt} ms\n`);
+    console.info(`fauxqs listened after ${Date.now() - startedAt} ms`);
     sns = new SNSClient({ region: 'us-east-1', credentials, endpoint: instance.endpoint });
     // An explicit endpoint: the queue URLs fauxqs returns name a host that may not resolve.
     sqs = new SQSClient({ region: 'us-east-1', credentials, endpoint: instance.endpoint });
-  });
+  }, EMULATOR_HOOK_TIMEOUT_MS);
 
   afterAll(async () => {
     sns?.destroy();
@@ -67,6 +68,9 @@ describe('startFauxqs', () => {
       await s3.send(
         new CompleteMultipartUploadCommand({ Bucket: 'observed', Key: 'big.json', UploadId, MultipartUpload: { Parts: [{ ETag, PartNumber: 1 }] } }),
       );
+      // Reports come over IPC, after the writes' answers: wait for them, then a little longer for any extra.
+      const giveUpAt = Date.now() + CONDITION_DEADLINE_MS;
+      while (created.length < 3 && Date.now() < giveUpAt) await sleep(50);
       await sleep(100);
       expect(created).toEqual([
         { bucket: 'observed', key: 'uploads/a b.json', eventName: 'ObjectCreated:Put', size: 3, eTag: expect.stringMatching(/^"[0-9a-f]{32}"$/) },
@@ -123,7 +127,7 @@ describe('startFauxqs', () => {
 
     await expect(acceptsConnections(port)).resolves.toBe(false);
     await expect(other.stop()).resolves.toBeUndefined();
-  });
+  }, EMULATOR_HOOK_TIMEOUT_MS);
 
   it('goes away when its owner is killed without a chance to clean up', async () => {
     // The owner prints the endpoint, then SIGKILLs itself: no exit hook can run.
@@ -133,15 +137,17 @@ describe('startFauxqs', () => {
         console.log(emulator.endpoint);
         setTimeout(() => process.kill(process.pid, 'SIGKILL'), 100);
       });
-    `).catch((error: { stdout?: string }) => error.stdout ?? '');
+    `, EMULATOR_HOOK_TIMEOUT_MS).catch((error: { stdout?: string }) => error.stdout ?? '');
     const port = portOf(output.trim());
     expect(port).toBeGreaterThan(0);
 
+    // The child notices its parent is gone when the IPC channel closes: soon, but not at once.
     let open = true;
-    for (let attempt = 0; open && attempt < 50; attempt++) {
+    const giveUpAt = Date.now() + CONDITION_DEADLINE_MS;
+    while (open && Date.now() < giveUpAt) {
       open = await acceptsConnections(port);
       if (open) await sleep(100);
     }
     expect(open).toBe(false);
-  });
+  }, EMULATOR_HOOK_TIMEOUT_MS);
 });

@@ -1,13 +1,14 @@
 import { createConnection } from 'mysql2/promise';
 import { startMariaDb } from '../../../local/emulators/mariadb';
+import { EMULATOR_HOOK_TIMEOUT_MS } from '../../support/deadlines';
 import { acceptsConnections } from '../support/process-checks';
 
-jest.setTimeout(60_000);
+jest.setTimeout(EMULATOR_HOOK_TIMEOUT_MS);
 
 test('starts a private MariaDB on a loopback port with a password user, and stop() removes it all', async () => {
   const startedAt = Date.now();
   const mariadb = await startMariaDb();
-  process.stdout.write(`MariaDB answered after ${Date.now() - startedAt} ms\n`);
+  console.info(`MariaDB answered after ${Date.now() - startedAt} ms`);
   const { host, port, username, password } = mariadb.credentials;
   expect(host).toBe('127.0.0.1');
   try {

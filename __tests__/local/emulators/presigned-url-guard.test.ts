@@ -1,32 +1,34 @@
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { startFauxqs, type RunningFauxqs } from '../../../local/emulators/fauxqs';
 import { presignedExpiry, startPresignedUrlGuard } from '../../../local/emulators/presigned-url-guard';
 import type { RunningEmulator } from '../../../local/emulators/emulator-process';
 import { LOCAL_CREDENTIALS } from '../../../local/emulators/dynamodb-local';
+import { EMULATOR_HOOK_TIMEOUT_MS } from '../../support/deadlines';
+import { workerEmulators } from '../../support/emulators/worker-emulators';
+import { uniqueNames } from '../../support/unique-names';
 
-let fauxqs: RunningFauxqs;
+// fauxqs is shared with the other suites of this jest worker.
+const BUCKET = uniqueNames().bucket('reports');
 let guard: RunningEmulator;
 let s3: S3Client;
 let clock = new Date();
 
 beforeAll(async () => {
-  fauxqs = await startFauxqs();
+  const fauxqs = await workerEmulators().fauxqs();
   guard = await startPresignedUrlGuard(fauxqs.endpoint, () => clock);
   s3 = new S3Client({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS, endpoint: guard.endpoint });
-  await s3.send(new CreateBucketCommand({ Bucket: 'reports' }));
-  await s3.send(new PutObjectCommand({ Bucket: 'reports', Key: 'reports/a.html', Body: '<h1>Report</h1>' }));
-});
+  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'reports/a.html', Body: '<h1>Report</h1>' }));
+}, EMULATOR_HOOK_TIMEOUT_MS);
 
 afterAll(async () => {
   s3?.destroy();
   await guard?.stop();
-  await fauxqs?.stop();
 });
 
 test('a presigned link works until it expires, then S3 refuses it', async () => {
   clock = new Date();
-  const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: 'reports', Key: 'reports/a.html' }), { expiresIn: 60, signingDate: clock });
+  const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: BUCKET, Key: 'reports/a.html' }), { expiresIn: 60, signingDate: clock });
   expect(new URL(url).origin).toBe(guard.endpoint);
 
   const fresh = await fetch(url);
@@ -41,8 +43,8 @@ test('a presigned link works until it expires, then S3 refuses it', async () => 
 
 test('requests that are not presigned pass through, bodies included', async () => {
   clock = new Date(Date.now() + 365 * 24 * 3600 * 1000);
-  await s3.send(new PutObjectCommand({ Bucket: 'reports', Key: 'reports/b.html', Body: 'x'.repeat(200_000) }));
-  const { Body } = await s3.send(new GetObjectCommand({ Bucket: 'reports', Key: 'reports/b.html' }));
+  await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'reports/b.html', Body: 'x'.repeat(200_000) }));
+  const { Body } = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'reports/b.html' }));
   expect((await Body?.transformToString())?.length).toBe(200_000);
 });
 

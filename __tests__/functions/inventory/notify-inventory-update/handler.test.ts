@@ -19,11 +19,11 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startDynamoDbLocal } from '../../../../local/emulators/dynamodb-local';
-import type { RunningEmulator } from '../../../../local/emulators/emulator-process';
-import { startFauxqs } from '../../../../local/emulators/fauxqs';
 import { DynamoDbStreamReader } from '../../../../local/event-sources/dynamodb-stream-reader';
 import { startWireRecorder, type WireRecorder } from '../../../support/aws-wire-recorder';
+import { CONDITION_DEADLINE_MS, EMULATOR_HOOK_TIMEOUT_MS } from '../../../support/deadlines';
+import { workerEmulators } from '../../../support/emulators/worker-emulators';
+import { uniqueNames } from '../../../support/unique-names';
 import { captureLogs, type CapturedLogs } from '../../support/captured-logs';
 import { lambdaContext } from '../../support/lambda-events';
 import { LOCAL_CLIENT_CONFIG, useLocalAwsEnvironment } from '../../support/local-aws-env';
@@ -35,24 +35,28 @@ import { expectStartRefusedWithout } from '../../support/start-refusal';
 const HANDLER_MODULE = '../../../../functions/inventory/notify-inventory-update/handler';
 type HandlerModule = typeof import('../../../../functions/inventory/notify-inventory-update/handler');
 
-const TABLE_NAME = 'InventoryTable';
+// The emulators are shared with the other suites of this jest worker.
+const names = uniqueNames();
+const TABLE_NAME = names.table('InventoryTable');
 const LOW_STOCK_THRESHOLD = 5;
 
 /** Publishing the notification about a product of this name finds SNS unreachable. */
 const UNREACHABLE_PRODUCT = 'product-behind-a-broken-network';
 
-let dynamoDbLocal: RunningEmulator;
-let fauxqs: RunningEmulator;
 let recorder: WireRecorder;
 let dynamodb: DynamoDBClient;
 let sqs: SQSClient;
+let streams: DynamoDBStreamsClient;
 let stream: DynamoDbStreamReader;
 let subscriberQueueUrl: string;
 let handler: HandlerModule['handler'];
 let logs: CapturedLogs;
 
+const context = lambdaContext('NotifyInventoryUpdate');
+
 beforeAll(async () => {
-  [dynamoDbLocal, fauxqs] = await Promise.all([startDynamoDbLocal(), startFauxqs()]);
+  const emulators = workerEmulators();
+  const [dynamoDbLocal, fauxqs] = await Promise.all([emulators.dynamodb(), emulators.fauxqs()]);
 
   dynamodb = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynamoDbLocal.endpoint });
   const { TableDescription } = await dynamodb.send(
@@ -64,7 +68,7 @@ beforeAll(async () => {
       StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
     }),
   );
-  const streams = new DynamoDBStreamsClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynamoDbLocal.endpoint });
+  streams = new DynamoDBStreamsClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynamoDbLocal.endpoint });
   stream = new DynamoDbStreamReader(streams, TableDescription?.LatestStreamArn as string);
 
   // The SQS client needs the explicit endpoint: fauxqs's queue URLs name a host that does not resolve.
@@ -72,7 +76,7 @@ beforeAll(async () => {
   const sns = new SNSClient({ ...LOCAL_CLIENT_CONFIG, endpoint: fauxqs.endpoint });
   const { topicArn, queueUrl } = await subscribeNewQueue(
     { sns, sqs },
-    { topicName: 'inventory-alerts', queueName: 'inventory-emails' },
+    { topicName: names.topic('inventory-alerts'), queueName: names.queue('inventory-emails') },
   );
   subscriberQueueUrl = queueUrl;
   sns.destroy();
@@ -80,19 +84,19 @@ beforeAll(async () => {
   recorder = await startWireRecorder(fauxqs.endpoint, {
     dropConnection: (call) => call.operation === 'Publish' && call.body.includes(UNREACHABLE_PRODUCT),
   });
-  useLocalAwsEnvironment({
+  useLocalAwsEnvironment(context.functionName, {
     AWS_ENDPOINT_URL_SNS: recorder.endpoint,
     TOPIC_ARN: topicArn,
     LOW_STOCK_THRESHOLD: String(LOW_STOCK_THRESHOLD),
   });
   ({ handler } = (await import(HANDLER_MODULE)) as HandlerModule);
-});
+}, EMULATOR_HOOK_TIMEOUT_MS);
 
 afterAll(async () => {
   dynamodb?.destroy();
+  streams?.destroy();
   sqs?.destroy();
   await recorder?.stop();
-  await Promise.all([dynamoDbLocal?.stop(), fauxqs?.stop()]);
 });
 
 beforeEach(() => {
@@ -100,10 +104,8 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  logs.restore();
+  logs?.restore();
 });
-
-const context = lambdaContext('NotifyInventoryUpdate');
 
 /** Writes items the way ProcessInventoryFile does: one PutItem per product of the file. */
 async function putItems(items: readonly Record<string, unknown>[]): Promise<void> {
@@ -128,7 +130,7 @@ async function setAttribute(productId: string, attribute: string, value: Attribu
  * Every record the stream holds up to and including the first that `isLast` accepts: for
  * writes that may or may not produce records of their own, followed by one that surely does.
  */
-async function eventThrough(isLast: (record: DynamoDBRecord) => boolean, timeoutMs = 5_000): Promise<DynamoDBStreamEvent> {
+async function eventThrough(isLast: (record: DynamoDBRecord) => boolean, timeoutMs = CONDITION_DEADLINE_MS): Promise<DynamoDBStreamEvent> {
   const records: DynamoDBRecord[] = [];
   const giveUpAt = Date.now() + timeoutMs;
   while (!records.some(isLast)) {
@@ -148,7 +150,8 @@ function receiveEmails(waitSeconds: number): Promise<SnsEnvelope[]> {
 /** Waits for `count` emails (a receive may return fewer than are queued), then checks no other follows. */
 async function receiveExactly(count: number): Promise<SnsEnvelope[]> {
   const emails: SnsEnvelope[] = [];
-  for (let attempt = 0; attempt < 5 && emails.length < count; attempt++) emails.push(...(await receiveEmails(1)));
+  const giveUpAt = Date.now() + CONDITION_DEADLINE_MS;
+  while (emails.length < count && Date.now() < giveUpAt) emails.push(...(await receiveEmails(1)));
   emails.push(...(await receiveEmails(1)));
   expect(emails).toHaveLength(count);
   return emails;
@@ -159,7 +162,7 @@ const sequenceNumberOf = (record: DynamoDBRecord | undefined) => record?.dynamod
 describe("the seed's inventory file: uploaded, uploaded again, then sold down", () => {
   it("announces each new product with the seed's subject and message", async () => {
     await putItems(SEED_INVENTORY_ITEMS);
-    const event = await stream.nextEvent(2);
+    const event = await stream.nextEvent(2, CONDITION_DEADLINE_MS);
     expect(event.Records.map((record) => record.eventName)).toEqual(['INSERT', 'INSERT']);
 
     await expect(handler(event, context)).resolves.toEqual({ batchItemFailures: [] });
@@ -209,7 +212,7 @@ describe("the seed's inventory file: uploaded, uploaded again, then sold down", 
 
   it('alerts once when the Laptop falls from 20 to the threshold, 5', async () => {
     await setAttribute('P1001', 'quantity', { N: '5' });
-    const event = await stream.nextEvent(1);
+    const event = await stream.nextEvent(1, CONDITION_DEADLINE_MS);
     expect(event.Records.map((record) => record.eventName)).toEqual(['MODIFY']);
 
     await expect(handler(event, context)).resolves.toEqual({ batchItemFailures: [] });
@@ -237,7 +240,7 @@ describe("the seed's inventory file: uploaded, uploaded again, then sold down", 
   it('does not alert again when the Laptop falls further, from 5 to 3', async () => {
     const publishesBefore = recorder.calls.length;
     await setAttribute('P1001', 'quantity', { N: '3' });
-    const event = await stream.nextEvent(1);
+    const event = await stream.nextEvent(1, CONDITION_DEADLINE_MS);
 
     await expect(handler(event, context)).resolves.toEqual({ batchItemFailures: [] });
 
@@ -255,7 +258,7 @@ describe("the seed's inventory file: uploaded, uploaded again, then sold down", 
   it('publishes nothing when a product is removed (should the INSERT/MODIFY filter ever be lost)', async () => {
     const publishesBefore = recorder.calls.length;
     await dynamodb.send(new DeleteItemCommand({ TableName: TABLE_NAME, Key: { productId: { S: 'P1002' } } }));
-    const event = await stream.nextEvent(1);
+    const event = await stream.nextEvent(1, CONDITION_DEADLINE_MS);
     expect(event.Records.map((record) => record.eventName)).toEqual(['REMOVE']);
 
     await expect(handler(event, context)).resolves.toEqual({ batchItemFailures: [] });
@@ -273,7 +276,7 @@ it('fails only the record whose notification SNS could not take', async () => {
     { productId: 'P2001', name: 'Keyboard', quantity: 40, price: 50 },
     { productId: 'P2002', name: UNREACHABLE_PRODUCT, quantity: 40, price: 50 },
   ]);
-  const event = await stream.nextEvent(2);
+  const event = await stream.nextEvent(2, CONDITION_DEADLINE_MS);
   const unreachable = event.Records.find((record) => record.dynamodb?.Keys?.productId?.S === 'P2002');
 
   await expect(handler(event, context)).resolves.toEqual({
@@ -289,7 +292,7 @@ it('fails only the record whose notification SNS could not take', async () => {
 it('fails only the change whose quantity is not a number, without alerting or skipping it', async () => {
   await setAttribute('P2001', 'quantity', { S: 'a few' });
   await putItems([{ productId: 'P3001', name: 'Monitor', quantity: 7, price: 150 }]);
-  const event = await stream.nextEvent(2);
+  const event = await stream.nextEvent(2, CONDITION_DEADLINE_MS);
   expect(event.Records.map((record) => record.eventName)).toEqual(['MODIFY', 'INSERT']);
   const [unreadable] = event.Records;
 

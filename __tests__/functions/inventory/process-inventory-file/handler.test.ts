@@ -25,11 +25,11 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
-import { startDynamoDbLocal } from '../../../../local/emulators/dynamodb-local';
-import type { RunningEmulator } from '../../../../local/emulators/emulator-process';
-import { startFauxqs } from '../../../../local/emulators/fauxqs';
 import { s3EventRecord } from '../../../../local/event-sources/s3-event-record';
 import { startWireRecorder, type WireCall, type WireRecorder } from '../../../support/aws-wire-recorder';
+import { EMULATOR_HOOK_TIMEOUT_MS } from '../../../support/deadlines';
+import { workerEmulators, type SharedEmulator } from '../../../support/emulators/worker-emulators';
+import { uniqueNames } from '../../../support/unique-names';
 import { captureLogs, type CapturedLogs } from '../../support/captured-logs';
 import { lambdaContext, s3Event } from '../../support/lambda-events';
 import { LOCAL_CLIENT_CONFIG, useLocalAwsEnvironment } from '../../support/local-aws-env';
@@ -40,13 +40,14 @@ import { expectStartRefusedWithout } from '../../support/start-refusal';
 const HANDLER_MODULE = '../../../../functions/inventory/process-inventory-file/handler';
 type HandlerModule = typeof import('../../../../functions/inventory/process-inventory-file/handler');
 
-const BUCKET = 'inventory-upload-test';
-const TABLE_NAME = 'InventoryTable';
+// The emulators are shared with the other suites of this jest worker.
+const names = uniqueNames();
+const BUCKET = names.bucket('inventory-upload-test');
+const TABLE_NAME = names.table('InventoryTable');
 /** Smaller than the stack's 10 MiB, so that an oversized upload stays quick to make. */
 const MAX_FILE_BYTES = 2_097_152;
 
-let dynamoDbLocal: RunningEmulator;
-let fauxqs: RunningEmulator;
+let fauxqs: SharedEmulator;
 let dynamodbWire: WireRecorder;
 let s3Wire: WireRecorder;
 let dynamodb: DynamoDBClient;
@@ -57,8 +58,12 @@ let logs: CapturedLogs;
 let dynamodbUnavailable = false;
 let getObjectUnavailable = false;
 
+const context = lambdaContext('ProcessInventoryFile');
+
 beforeAll(async () => {
-  [dynamoDbLocal, fauxqs] = await Promise.all([startDynamoDbLocal(), startFauxqs()]);
+  const emulators = workerEmulators();
+  let dynamoDbLocal: SharedEmulator;
+  [dynamoDbLocal, fauxqs] = await Promise.all([emulators.dynamodb(), emulators.fauxqs()]);
 
   dynamodb = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynamoDbLocal.endpoint });
   await dynamodb.send(
@@ -78,7 +83,7 @@ beforeAll(async () => {
   s3Wire = await startWireRecorder(fauxqs.endpoint, {
     unavailableFor: (call) => getObjectUnavailable && call.operation === 'GetObject',
   });
-  useLocalAwsEnvironment({
+  useLocalAwsEnvironment(context.functionName, {
     AWS_ENDPOINT_URL_DYNAMODB: dynamodbWire.endpoint,
     // No forcePathStyle in the handler: with an IP address for an endpoint the SDK uses path style.
     AWS_ENDPOINT_URL_S3: s3Wire.endpoint,
@@ -88,13 +93,12 @@ beforeAll(async () => {
     MAX_FILE_BYTES: String(MAX_FILE_BYTES),
   });
   ({ handler } = (await import(HANDLER_MODULE)) as HandlerModule);
-});
+}, EMULATOR_HOOK_TIMEOUT_MS);
 
 afterAll(async () => {
   dynamodb?.destroy();
   s3?.destroy();
   await Promise.all([dynamodbWire?.stop(), s3Wire?.stop()]);
-  await Promise.all([dynamoDbLocal?.stop(), fauxqs?.stop()]);
 });
 
 beforeEach(() => {
@@ -102,12 +106,10 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  logs.restore();
+  logs?.restore();
   dynamodbUnavailable = false;
   getObjectUnavailable = false;
 });
-
-const context = lambdaContext('ProcessInventoryFile');
 
 interface UploadOptions {
   /** The version S3 would name in the event; fauxqs keeps no versions and ignores it. */
@@ -480,7 +482,7 @@ describe('transient failures', () => {
     dynamodbUnavailable = true;
 
     await expect(handler(event, context)).rejects.toThrow(
-      '2 of 2 inventory items were not written to InventoryTable: ServiceUnavailableException: injected outage',
+      `2 of 2 inventory items were not written to ${TABLE_NAME}: ServiceUnavailableException: injected outage`,
     );
 
     expect(dynamodbWire.calls.filter((call) => call.refused).length).toBeGreaterThan(0);
@@ -560,7 +562,7 @@ describe('the wire recorder in front of S3', () => {
       ]);
       expect(wire.calls[0]).toMatchObject({
         method: 'PUT',
-        path: expect.stringMatching(/^\/inventory-upload-test\/wire\/a%20b\.json/),
+        path: expect.stringMatching(new RegExp(`^/${BUCKET}/wire/a%20b\\.json`)),
       });
     } finally {
       client.destroy();

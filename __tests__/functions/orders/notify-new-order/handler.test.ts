@@ -16,10 +16,10 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
-import { startDynamoDbLocal } from '../../../../local/emulators/dynamodb-local';
-import type { RunningEmulator } from '../../../../local/emulators/emulator-process';
-import { startFauxqs } from '../../../../local/emulators/fauxqs';
 import { startWireRecorder, type WireRecorder } from '../../../support/aws-wire-recorder';
+import { CONDITION_DEADLINE_MS, EMULATOR_HOOK_TIMEOUT_MS } from '../../../support/deadlines';
+import { workerEmulators } from '../../../support/emulators/worker-emulators';
+import { uniqueNames } from '../../../support/unique-names';
 import { expectStartRefusedWithout } from '../../support/start-refusal';
 import { captureLogs, type CapturedLogs } from '../../support/captured-logs';
 import { DynamoDbStreamReader } from '../../../../local/event-sources/dynamodb-stream-reader';
@@ -34,30 +34,36 @@ type HandlerModule = typeof import('../../../../functions/orders/notify-new-orde
 /** Publishing for orders of this customer finds SNS unreachable. */
 const UNREACHABLE_CUSTOMER = 'customer-behind-a-broken-network';
 
-let dynamoDbLocal: RunningEmulator;
-let fauxqs: RunningEmulator;
+// The emulators are shared with the other suites of this jest worker.
+const names = uniqueNames();
+const TABLE_NAME = names.table('orders');
+
 let recorder: WireRecorder;
 let dynamodb: DynamoDBClient;
 let sqs: SQSClient;
+let streams: DynamoDBStreamsClient;
 let stream: DynamoDbStreamReader;
 let subscriberQueueUrl: string;
 let handler: HandlerModule['handler'];
 let logs: CapturedLogs;
 
+const context = lambdaContext('POC-Lambda-2');
+
 beforeAll(async () => {
-  [dynamoDbLocal, fauxqs] = await Promise.all([startDynamoDbLocal(), startFauxqs()]);
+  const emulators = workerEmulators();
+  const [dynamoDbLocal, fauxqs] = await Promise.all([emulators.dynamodb(), emulators.fauxqs()]);
 
   dynamodb = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynamoDbLocal.endpoint });
   const { TableDescription } = await dynamodb.send(
     new CreateTableCommand({
-      TableName: 'orders',
+      TableName: TABLE_NAME,
       KeySchema: [{ AttributeName: 'orderID', KeyType: 'HASH' }],
       AttributeDefinitions: [{ AttributeName: 'orderID', AttributeType: 'S' }],
       BillingMode: 'PAY_PER_REQUEST',
       StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
     }),
   );
-  const streams = new DynamoDBStreamsClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynamoDbLocal.endpoint });
+  streams = new DynamoDBStreamsClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynamoDbLocal.endpoint });
   stream = new DynamoDbStreamReader(streams, TableDescription?.LatestStreamArn as string);
 
   // The SQS client needs the explicit endpoint: fauxqs's queue URLs name a host that does not resolve.
@@ -65,7 +71,7 @@ beforeAll(async () => {
   const sns = new SNSClient({ ...LOCAL_CLIENT_CONFIG, endpoint: fauxqs.endpoint });
   const { topicArn, queueUrl } = await subscribeNewQueue(
     { sns, sqs },
-    { topicName: 'POC-Topic', queueName: 'order-emails' },
+    { topicName: names.topic('POC-Topic'), queueName: names.queue('order-emails') },
   );
   subscriberQueueUrl = queueUrl;
   sns.destroy();
@@ -73,15 +79,15 @@ beforeAll(async () => {
   recorder = await startWireRecorder(fauxqs.endpoint, {
     dropConnection: (call) => call.operation === 'Publish' && call.body.includes(UNREACHABLE_CUSTOMER),
   });
-  useLocalAwsEnvironment({ AWS_ENDPOINT_URL_SNS: recorder.endpoint, TOPIC_ARN: topicArn });
+  useLocalAwsEnvironment(context.functionName, { AWS_ENDPOINT_URL_SNS: recorder.endpoint, TOPIC_ARN: topicArn });
   ({ handler } = (await import(HANDLER_MODULE)) as HandlerModule);
-});
+}, EMULATOR_HOOK_TIMEOUT_MS);
 
 afterAll(async () => {
   dynamodb?.destroy();
+  streams?.destroy();
   sqs?.destroy();
   await recorder?.stop();
-  await Promise.all([dynamoDbLocal?.stop(), fauxqs?.stop()]);
 });
 
 beforeEach(() => {
@@ -89,17 +95,15 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  logs.restore();
+  logs?.restore();
 });
-
-const context = lambdaContext('POC-Lambda-2');
 
 /** Writes a row the way store-order does; DynamoDB Local turns it into an INSERT record. */
 async function insertOrder(fields: Record<string, string>): Promise<void> {
   const item: Record<string, AttributeValue> = Object.fromEntries(
     Object.entries(fields).map(([name, value]) => [name, { S: value }]),
   );
-  await dynamodb.send(new PutItemCommand({ TableName: 'orders', Item: item }));
+  await dynamodb.send(new PutItemCommand({ TableName: TABLE_NAME, Item: item }));
 }
 
 /** Everything SNS delivered to the subscribed queue, removed from it once read. */
@@ -117,7 +121,7 @@ it('publishes one readable email for a new order', async () => {
     order: JSON.stringify({ item, customerID: '12345' }),
     receivedAt: '2025-03-01T09:30:00.000Z',
   });
-  const event = await stream.nextEvent(1);
+  const event = await stream.nextEvent(1, CONDITION_DEADLINE_MS);
   expect(event.Records.map((record) => record.eventName)).toEqual(['INSERT']);
 
   await expect(handler(event, context)).resolves.toEqual({ batchItemFailures: [] });
@@ -143,10 +147,10 @@ it('publishes one readable email for a new order', async () => {
 it('publishes nothing when an order is modified', async () => {
   const orderID = randomUUID();
   await insertOrder({ orderID, item: 'mop', customerID: '7' });
-  await stream.nextEvent(1);
+  await stream.nextEvent(1, CONDITION_DEADLINE_MS);
   await dynamodb.send(
     new UpdateItemCommand({
-      TableName: 'orders',
+      TableName: TABLE_NAME,
       Key: { orderID: { S: orderID } },
       UpdateExpression: 'SET #item = :item',
       // `item` is a DynamoDB reserved word.
@@ -154,7 +158,7 @@ it('publishes nothing when an order is modified', async () => {
       ExpressionAttributeValues: { ':item': { S: 'bucket' } },
     }),
   );
-  const event = await stream.nextEvent(1);
+  const event = await stream.nextEvent(1, CONDITION_DEADLINE_MS);
   expect(event.Records.map((record) => record.eventName)).toEqual(['MODIFY']);
   const publishesBefore = recorder.calls.length;
 
@@ -169,7 +173,7 @@ it("describes a row without item and customer (the lab's row shape) without prin
   const orderID = randomUUID();
   await insertOrder({ orderID, order: '{"item": "mop", "customerID": "7"}' });
 
-  await expect(handler(await stream.nextEvent(1), context)).resolves.toEqual({ batchItemFailures: [] });
+  await expect(handler(await stream.nextEvent(1, CONDITION_DEADLINE_MS), context)).resolves.toEqual({ batchItemFailures: [] });
 
   const [email] = await receiveEmails(2);
   expect(email.Message).toContain(`Order ID: ${orderID}\nItem: (not recorded)\nCustomer ID: (not recorded)`);
@@ -179,7 +183,7 @@ it("describes a row without item and customer (the lab's row shape) without prin
 it('fails only the record whose notification SNS could not take', async () => {
   await insertOrder({ orderID: randomUUID(), item: 'broom', customerID: 'customer-reachable' });
   await insertOrder({ orderID: randomUUID(), item: 'broom', customerID: UNREACHABLE_CUSTOMER });
-  const event = await stream.nextEvent(2);
+  const event = await stream.nextEvent(2, CONDITION_DEADLINE_MS);
   const unreachable = event.Records.find((record) =>
     JSON.stringify(record.dynamodb?.NewImage).includes(UNREACHABLE_CUSTOMER),
   );

@@ -12,9 +12,10 @@ import {
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
-import type { RunningEmulator } from '../../../../local/emulators/emulator-process';
-import { startDynamoDbLocal } from '../../../../local/emulators/dynamodb-local';
 import { startWireRecorder, type WireRecorder } from '../../../support/aws-wire-recorder';
+import { EMULATOR_HOOK_TIMEOUT_MS } from '../../../support/deadlines';
+import { workerEmulators } from '../../../support/emulators/worker-emulators';
+import { uniqueNames } from '../../../support/unique-names';
 import { expectStartRefusedWithout } from '../../support/start-refusal';
 import { captureLogs, type CapturedLogs } from '../../support/captured-logs';
 import { lambdaContext, sqsEvent, sqsRecord } from '../../support/lambda-events';
@@ -24,18 +25,20 @@ import { LOCAL_CLIENT_CONFIG, useLocalAwsEnvironment } from '../../support/local
 const HANDLER_MODULE = '../../../../functions/orders/store-order/handler';
 type HandlerModule = typeof import('../../../../functions/orders/store-order/handler');
 
-const TABLE_NAME = 'orders';
+// DynamoDB Local is shared with the other suites of this jest worker.
+const TABLE_NAME = uniqueNames().table('orders');
 /** Orders whose customer has this id find DynamoDB unreachable. */
 const UNREACHABLE_CUSTOMER = 'customer-behind-a-broken-network';
 
-let dynamoDbLocal: RunningEmulator;
 let recorder: WireRecorder;
 let dynamodb: DynamoDBClient;
 let handler: HandlerModule['handler'];
 let logs: CapturedLogs;
 
+const context = lambdaContext('POC-Lambda-1');
+
 beforeAll(async () => {
-  dynamoDbLocal = await startDynamoDbLocal();
+  const dynamoDbLocal = await workerEmulators().dynamodb();
   dynamodb = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynamoDbLocal.endpoint });
   await dynamodb.send(
     new CreateTableCommand({
@@ -49,14 +52,13 @@ beforeAll(async () => {
     dropConnection: (call) => call.body.includes(UNREACHABLE_CUSTOMER),
   });
 
-  useLocalAwsEnvironment({ AWS_ENDPOINT_URL_DYNAMODB: recorder.endpoint, TABLE_NAME });
+  useLocalAwsEnvironment(context.functionName, { AWS_ENDPOINT_URL_DYNAMODB: recorder.endpoint, TABLE_NAME });
   ({ handler } = (await import(HANDLER_MODULE)) as HandlerModule);
-});
+}, EMULATOR_HOOK_TIMEOUT_MS);
 
 afterAll(async () => {
   dynamodb?.destroy();
   await recorder?.stop();
-  await dynamoDbLocal?.stop();
 });
 
 beforeEach(() => {
@@ -64,10 +66,8 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  logs.restore();
+  logs?.restore();
 });
-
-const context = lambdaContext('POC-Lambda-1');
 
 function orderBody(item: string, customerID: string): string {
   return JSON.stringify({ item, customerID });

@@ -6,26 +6,27 @@ import { createConnection, type Connection } from 'mysql2/promise';
 import { applyMigrations } from '../../../../functions/report/migrate-database/migrations';
 import { fetchSupplierData } from '../../../../functions/report/fetch-supplier-data/supplier-data';
 import { readMigrations } from '../../../support/sql-migrations';
-import { startMariaDb, type RunningMariaDb } from '../../../../local/emulators/mariadb';
+import { EMULATOR_HOOK_TIMEOUT_MS } from '../../../support/deadlines';
+import { workerEmulators } from '../../../support/emulators/worker-emulators';
+import { uniqueNames } from '../../../support/unique-names';
 
-let mariadb: RunningMariaDb;
+// MariaDB is shared with the other suites of this jest worker: the database is this suite's own.
+const DATABASE = uniqueNames().database('COFFEE');
 let connection: Connection;
 
 beforeAll(async () => {
-  mariadb = await startMariaDb();
-  const { host, port, username, password } = mariadb.credentials;
+  const { host, port, username, password } = (await workerEmulators().mariadb()).credentials;
   connection = await createConnection({ host, port, user: username, password, multipleStatements: true });
-}, 60_000);
+}, EMULATOR_HOOK_TIMEOUT_MS);
 
 afterAll(async () => {
   await connection?.end();
-  await mariadb?.stop();
 });
 
 test('the repo SQL applies once; running it again applies nothing', async () => {
-  const first = await applyMigrations(connection, 'COFFEE', readMigrations());
+  const first = await applyMigrations(connection, DATABASE, readMigrations());
   expect(first).toEqual({ applied: ['001-suppliers-and-beans.sql', '002-sample-data.sql'], alreadyApplied: [] });
-  const again = await applyMigrations(connection, 'COFFEE', readMigrations());
+  const again = await applyMigrations(connection, DATABASE, readMigrations());
   expect(again).toEqual({ applied: [], alreadyApplied: ['001-suppliers-and-beans.sql', '002-sample-data.sql'] });
 });
 
@@ -58,7 +59,7 @@ test('a supplier with no beans listed is kept, with none', async () => {
 
 test('a failing migration is named, and is not recorded as applied', async () => {
   const broken = [{ name: '003-broken.sql', sql: 'ALTER TABLE no_such_table ADD COLUMN x INT' }];
-  await expect(applyMigrations(connection, 'COFFEE', broken)).rejects.toThrow(/Migration 003-broken\.sql failed: .*no_such_table/);
+  await expect(applyMigrations(connection, DATABASE, broken)).rejects.toThrow(/Migration 003-broken\.sql failed: .*no_such_table/);
   const [rows] = await connection.query('SELECT name FROM schema_migrations WHERE name = ?', ['003-broken.sql']);
   expect(rows).toEqual([]);
 });

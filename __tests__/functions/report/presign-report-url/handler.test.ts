@@ -7,9 +7,10 @@
  * presigning makes no AWS call.
  */
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { RunningEmulator } from '../../../../local/emulators/emulator-process';
-import { startFauxqs } from '../../../../local/emulators/fauxqs';
 import { startWireRecorder, type WireRecorder } from '../../../support/aws-wire-recorder';
+import { EMULATOR_HOOK_TIMEOUT_MS } from '../../../support/deadlines';
+import { workerEmulators } from '../../../support/emulators/worker-emulators';
+import { uniqueNames } from '../../../support/unique-names';
 import { captureLogs, type CapturedLogs } from '../../support/captured-logs';
 import { lambdaContext } from '../../support/lambda-events';
 import { LOCAL_CLIENT_CONFIG, useLocalAwsEnvironment } from '../../support/local-aws-env';
@@ -19,32 +20,33 @@ import { expectStartRefusedWithout } from '../../support/start-refusal';
 const HANDLER_MODULE = '../../../../functions/report/presign-report-url/handler';
 type HandlerModule = typeof import('../../../../functions/report/presign-report-url/handler');
 
-const REPORT_BUCKET = 'report-bucket-test';
+// fauxqs is shared with the other suites of this jest worker.
+const REPORT_BUCKET = uniqueNames().bucket('report-bucket-test');
 const REPORT_HTML = '<!doctype html><title>Coffee suppliers</title><h1>Café do Vale</h1>';
 
-let fauxqs: RunningEmulator;
 let s3Wire: WireRecorder;
 let s3: S3Client;
 let handler: HandlerModule['handler'];
 let logs: CapturedLogs;
 
+const context = lambdaContext('PresignReportUrl');
+
 beforeAll(async () => {
-  fauxqs = await startFauxqs();
+  const fauxqs = await workerEmulators().fauxqs();
   s3 = new S3Client({ ...LOCAL_CLIENT_CONFIG, endpoint: fauxqs.endpoint, forcePathStyle: true });
   await s3.send(new CreateBucketCommand({ Bucket: REPORT_BUCKET }));
   s3Wire = await startWireRecorder(fauxqs.endpoint);
-  useLocalAwsEnvironment({
+  useLocalAwsEnvironment(context.functionName, {
     AWS_ENDPOINT_URL_S3: s3Wire.endpoint,
     REPORT_BUCKET,
     LINK_EXPIRY_SECONDS: '900',
   });
   ({ handler } = (await import(HANDLER_MODULE)) as HandlerModule);
-});
+}, EMULATOR_HOOK_TIMEOUT_MS);
 
 afterAll(async () => {
   s3?.destroy();
   await s3Wire?.stop();
-  await fauxqs?.stop();
 });
 
 beforeEach(() => {
@@ -52,10 +54,8 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  logs.restore();
+  logs?.restore();
 });
-
-const context = lambdaContext('PresignReportUrl');
 
 function putReport(executionName: string, body = REPORT_HTML): Promise<unknown> {
   return s3.send(
@@ -142,13 +142,16 @@ describe('the link', () => {
       AWS_SESSION_TOKEN: process.env.AWS_SESSION_TOKEN,
       AWS_CREDENTIAL_EXPIRATION: process.env.AWS_CREDENTIAL_EXPIRATION,
     };
-    // Whole seconds, as SigV4 counts: five minutes from now, so 300 - 60 s margin = 240 s.
-    const expiration = new Date(Math.floor(Date.now() / 1000) * 1000 + 300_000);
-    process.env.AWS_SESSION_TOKEN = 'local-session';
-    process.env.AWS_CREDENTIAL_EXPIRATION = expiration.toISOString();
+    let expiration = new Date();
     try {
       await jest.isolateModulesAsync(async () => {
         const fresh = (await import(HANDLER_MODULE)) as HandlerModule;
+        // Read after the import (seconds on a loaded machine): the SDK reads these variables
+        // when the handler asks for credentials, so only the call itself lies in between.
+        // Whole seconds, as SigV4 counts: five minutes from now, so 300 - 60 s margin = 240 s.
+        expiration = new Date(Math.floor(Date.now() / 1000) * 1000 + 300_000);
+        process.env.AWS_SESSION_TOKEN = 'local-session';
+        process.env.AWS_CREDENTIAL_EXPIRATION = expiration.toISOString();
         const link = await fresh.handler({ executionName: 'short-credentials' }, context);
 
         // 239 only if a second boundary passed between reading the clock here and in the handler.

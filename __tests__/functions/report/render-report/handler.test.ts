@@ -8,8 +8,10 @@ import { once } from 'node:events';
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SupplierData } from '../../../../functions/report/fetch-supplier-data/supplier-data';
-import { startFauxqs, type RunningFauxqs } from '../../../../local/emulators/fauxqs';
 import { startWireRecorder, type WireRecorder } from '../../../support/aws-wire-recorder';
+import { EMULATOR_HOOK_TIMEOUT_MS } from '../../../support/deadlines';
+import { workerEmulators } from '../../../support/emulators/worker-emulators';
+import { uniqueNames } from '../../../support/unique-names';
 import { captureLogs, type CapturedLogs } from '../../support/captured-logs';
 import { lambdaContext } from '../../support/lambda-events';
 import { LOCAL_CLIENT_CONFIG, useLocalAwsEnvironment } from '../../support/local-aws-env';
@@ -19,9 +21,9 @@ import { expectStartRefusedWithout } from '../../support/start-refusal';
 const HANDLER_MODULE = '../../../../functions/report/render-report/handler';
 type HandlerModule = typeof import('../../../../functions/report/render-report/handler');
 
-const BUCKET = 'report-bucket-test';
+// fauxqs is shared with the other suites of this jest worker.
+const BUCKET = uniqueNames().bucket('report-bucket-test');
 
-let fauxqs: RunningFauxqs;
 let s3Wire: WireRecorder;
 let s3: S3Client;
 let handler: HandlerModule['handler'];
@@ -53,8 +55,10 @@ async function startHeaderSpy(target: string): Promise<{ server: Server; endpoin
   return { server, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
+const context = lambdaContext('RenderReport');
+
 beforeAll(async () => {
-  fauxqs = await startFauxqs();
+  const fauxqs = await workerEmulators().fauxqs();
   s3 = new S3Client({ ...LOCAL_CLIENT_CONFIG, endpoint: fauxqs.endpoint, forcePathStyle: true });
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
   s3Wire = await startWireRecorder(fauxqs.endpoint, {
@@ -62,16 +66,15 @@ beforeAll(async () => {
   });
   let spyEndpoint: string;
   ({ server: headerSpy, endpoint: spyEndpoint } = await startHeaderSpy(s3Wire.endpoint));
-  useLocalAwsEnvironment({ AWS_ENDPOINT_URL_S3: spyEndpoint, REPORT_BUCKET: BUCKET });
+  useLocalAwsEnvironment(context.functionName, { AWS_ENDPOINT_URL_S3: spyEndpoint, REPORT_BUCKET: BUCKET });
   ({ handler } = (await import(HANDLER_MODULE)) as HandlerModule);
-});
+}, EMULATOR_HOOK_TIMEOUT_MS);
 
 afterAll(async () => {
   s3?.destroy();
   headerSpy?.closeAllConnections();
   await new Promise((resolve) => (headerSpy ? headerSpy.close(resolve) : resolve(undefined)));
   await s3Wire?.stop();
-  await fauxqs?.stop();
 });
 
 beforeEach(() => {
@@ -79,11 +82,9 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  logs.restore();
+  logs?.restore();
   putObjectUnavailable = false;
 });
-
-const context = lambdaContext('RenderReport');
 
 const DATA: SupplierData = {
   readAt: '2026-11-23T10:00:00.000Z',

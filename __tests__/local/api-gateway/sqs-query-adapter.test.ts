@@ -6,11 +6,12 @@ import {
   SQSClient,
   type Message,
 } from '@aws-sdk/client-sqs';
-import type { RunningEmulator } from '../../../local/emulators/emulator-process';
-import { startFauxqs } from '../../../local/emulators/fauxqs';
 import { javaUrlEncode } from '../../../local/api-gateway/mapping-template';
 import { startRestApi } from '../../../local/api-gateway/rest-api-server';
 import { sqsQueryBackend } from '../../../local/api-gateway/sqs-query-adapter';
+import { EMULATOR_HOOK_TIMEOUT_MS } from '../../support/deadlines';
+import { workerEmulators } from '../../support/emulators/worker-emulators';
+import { uniqueNames } from '../../support/unique-names';
 import { ordersStack, postJson } from './support';
 
 const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };
@@ -80,7 +81,10 @@ describe('sqsQueryBackend, with a stand-in SDK client', () => {
 });
 
 describe('sqsQueryBackend against fauxqs', () => {
-  let fauxqs: RunningEmulator;
+  // fauxqs is shared with the other suites of this jest worker: queue names are this suite's own.
+  const names = uniqueNames();
+  const INTACT = names.queue('adapter-intact');
+  const ATTRIBUTES = names.queue('adapter-attributes');
   let sqs: SQSClient;
   const queueUrlOf = async (_account: string, queueName: string) => {
     const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: queueName }));
@@ -93,23 +97,22 @@ describe('sqsQueryBackend against fauxqs', () => {
   };
 
   beforeAll(async () => {
-    fauxqs = await startFauxqs();
+    const fauxqs = await workerEmulators().fauxqs();
     // An explicit endpoint: fauxqs's queue URLs name a host that may not resolve.
     sqs = new SQSClient({ region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, endpoint: fauxqs.endpoint });
-  });
+  }, EMULATOR_HOOK_TIMEOUT_MS);
 
   afterAll(async () => {
     sqs?.destroy();
-    await fauxqs?.stop();
   });
 
   it("sends the form's MessageBody intact and answers SendMessage's Query API JSON", async () => {
-    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'adapter-intact' }));
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: INTACT }));
     const body = '{"item": "soap & water + 100% pure é", "customerID": "a=b&c"}';
     const backend = sqsQueryBackend({ sqs, queueUrlOf });
 
     const answer = await backend({
-      uri: uriOf('000000000000', 'adapter-intact'),
+      uri: uriOf('000000000000', INTACT),
       httpMethod: 'POST',
       headers: FORM,
       body: `Action=SendMessage&MessageBody=${javaUrlEncode(body)}`,
@@ -135,11 +138,11 @@ describe('sqsQueryBackend against fauxqs', () => {
   });
 
   it('passes message attributes and reads + as a space', async () => {
-    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'adapter-attributes' }));
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: ATTRIBUTES }));
     const backend = sqsQueryBackend({ sqs, queueUrlOf });
 
     const answer = await backend({
-      uri: uriOf('000000000000', 'adapter-attributes'),
+      uri: uriOf('000000000000', ATTRIBUTES),
       httpMethod: 'POST',
       headers: FORM,
       body: [

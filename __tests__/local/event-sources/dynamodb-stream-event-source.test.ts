@@ -14,8 +14,6 @@ import {
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startDynamoDbLocal } from '../../../local/emulators/dynamodb-local';
-import type { RunningEmulator } from '../../../local/emulators/emulator-process';
 import {
   startStreamEventSource,
   type RunningStreamEventSource,
@@ -23,6 +21,9 @@ import {
   type StreamEventSourceEvents,
 } from '../../../local/event-sources/dynamodb-stream-event-source';
 import type { Invocation, Invokable } from '../../../local/lambda/invocation';
+import { EMULATOR_HOOK_TIMEOUT_MS } from '../../support/deadlines';
+import { workerEmulators } from '../../support/emulators/worker-emulators';
+import { uniqueNames } from '../../support/unique-names';
 
 const CLIENT_CONFIG = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } as const;
 const POLL_INTERVAL_MS = 20;
@@ -83,7 +84,8 @@ class FakeFunction implements Invokable {
   }
 }
 
-let dynamoDbLocal: RunningEmulator;
+// DynamoDB Local is shared with the other suites of this jest worker: table names are this suite's own.
+const names = uniqueNames();
 let dynamodb: DynamoDBClient;
 let streams: DynamoDBStreamsClient;
 let errors: unknown[];
@@ -91,15 +93,14 @@ const running: RunningStreamEventSource[] = [];
 let tables = 0;
 
 beforeAll(async () => {
-  dynamoDbLocal = await startDynamoDbLocal();
+  const dynamoDbLocal = await workerEmulators().dynamodb();
   dynamodb = new DynamoDBClient({ ...CLIENT_CONFIG, endpoint: dynamoDbLocal.endpoint });
   streams = new DynamoDBStreamsClient({ ...CLIENT_CONFIG, endpoint: dynamoDbLocal.endpoint });
-});
+}, EMULATOR_HOOK_TIMEOUT_MS);
 
-afterAll(async () => {
+afterAll(() => {
   dynamodb?.destroy();
   streams?.destroy();
-  await dynamoDbLocal?.stop();
 });
 
 beforeEach(() => {
@@ -113,7 +114,7 @@ afterEach(async () => {
 
 /** A fresh table with a NEW_IMAGE stream, like the orders table; returns its name and stream ARN. */
 async function createTable(): Promise<{ name: string; streamArn: string }> {
-  const name = `stream-test-${++tables}`;
+  const name = names.table(`stream-test-${++tables}`);
   const { TableDescription } = await dynamodb.send(
     new CreateTableCommand({
       TableName: name,

@@ -1,14 +1,14 @@
 /**
  * MariaDB from Debian (`mariadb-server`), started on demand as the report pipeline's
- * MySQL: a fresh data directory in a temporary folder, a free loopback port, and a user
+ * MySQL: a fresh data directory in a temporary folder (copied from one installed once, see
+ * mariadb-data-directory.ts), a free loopback port, and a user
  * with a password, reached over TCP as a function in a VPC reaches Aurora. Nothing is
  * shared with a system-wide MariaDB, and nothing is left behind when it stops.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { promisify } from 'node:util';
 import { createConnection } from 'mysql2/promise';
 import {
   EmulatorProcess,
@@ -18,6 +18,7 @@ import {
   startupTimeoutMs,
   type RunningEmulator,
 } from './emulator-process';
+import { prepareDataDirectory } from './mariadb-data-directory';
 
 export const MARIADB_INSTALL_HINT =
   'Install MariaDB: `apt-get install mariadb-server` (Debian/Ubuntu; the tests start their own server, no service needs to run).';
@@ -61,16 +62,10 @@ export async function startMariaDb(options: MariaDbOptions = {}): Promise<Runnin
   const asUser = process.getuid?.() === 0 ? ['--user=root'] : [];
   const socketPath = join(dataDir, 'mariadb.sock');
   try {
-    await promisify(execFile)(installDb, [
-      '--no-defaults',
-      `--datadir=${dataDir}`,
-      '--auth-root-authentication-method=socket',
-      '--skip-test-db',
-      ...asUser,
-    ]);
+    await prepareDataDirectory({ installDb, mariadbd, asUser }, dataDir);
   } catch (error) {
     removeDataDir();
-    throw new EmulatorStartError('MariaDB', 'mariadb-install-db failed', String((error as { stderr?: string }).stderr ?? ''));
+    throw error;
   }
 
   const port = await findFreePort();

@@ -1,8 +1,8 @@
 /**
- * The AWS services a pipeline's functions reach, started locally side by side: DynamoDB
- * Local (tables and streams), fauxqs (SQS, SNS, S3, the latter behind a guard that refuses
- * expired presigned links as S3 does) and, only for a stack with a database, MariaDB and
- * the local Secrets Manager. Also the SDK clients the runtime itself uses, and the
+ * The AWS services a pipeline's functions reach, started locally side by side: fauxqs (SQS,
+ * SNS, S3, the latter behind a guard that refuses expired presigned links as S3 does),
+ * DynamoDB Local (tables and streams) only for a stack with a table, and MariaDB and the
+ * local Secrets Manager only for a stack with a database. Also the SDK clients the runtime itself uses, and the
  * environment every function gets so that its own SDK clients reach the same services.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -20,13 +20,21 @@ import type { SynthesizedStack } from '../stack/synthesized-stack';
 import type { EmitPipelineEvent } from './pipeline-events';
 import type { RunningParts } from './running-parts';
 
+/**
+ * Where the functions' DynamoDB clients go when the stack has no table: a loopback port
+ * nothing listens on, so a call fails at once (as AWS would refuse it: the roles grant no
+ * table) instead of leaving the machine for the real endpoint.
+ */
+const NO_DYNAMODB_ENDPOINT = 'http://127.0.0.1:1';
+
 /** SDK service ids, as in AWS_ENDPOINT_URL_<ID>, whose endpoint a caller may replace for the functions. */
 export type FunctionEndpointService = 'DYNAMODB' | 'SNS' | 'SQS' | 'S3';
 
 export interface LocalServices {
-  readonly endpoints: { readonly dynamodb: string; readonly sqs: string; readonly sns: string; readonly s3: string };
-  readonly clients: { readonly dynamodb: DynamoDBClient; readonly sqs: SQSClient; readonly sns: SNSClient; readonly s3: S3Client };
-  readonly streams: DynamoDBStreamsClient;
+  /** `dynamodb` (like `clients.dynamodb` and `streams`) is absent when the stack has no table. */
+  readonly endpoints: { readonly dynamodb?: string; readonly sqs: string; readonly sns: string; readonly s3: string };
+  readonly clients: { readonly dynamodb?: DynamoDBClient; readonly sqs: SQSClient; readonly sns: SNSClient; readonly s3: S3Client };
+  readonly streams?: DynamoDBStreamsClient;
   /** fauxqs itself: it reports every object created in its S3. */
   readonly fauxqs: RunningFauxqs;
   /** Present for a stack with a database. */
@@ -48,10 +56,11 @@ export async function startLocalServices(
       emit({ kind: 'emulator', name, endpoint: emulator.endpoint });
       return emulator;
     });
-  // Only a stack with a database pays for MariaDB's start; all start side by side.
+  // A stack pays only for the JVM and the database server it uses; all start side by side.
+  const hasTable = Object.keys(stack.resources('aws_dynamodb_table')).length > 0;
   const hasDatabase = Object.keys(stack.resources('aws_rds_cluster')).length > 0;
   const [dynamodbLocal, fauxqs, mariadb, secrets] = await allStarted([
-    started(() => startDynamoDbLocal(), 'DynamoDB Local'),
+    hasTable ? started(() => startDynamoDbLocal(), 'DynamoDB Local') : undefined,
     started(() => startFauxqs({ region }), 'fauxqs (SQS, SNS, S3)'),
     hasDatabase ? started(() => startMariaDb(), 'MariaDB (Aurora MySQL)') : undefined,
     hasDatabase ? started(() => startSecretsManager({ region }), 'Secrets Manager (GetSecretValue)') : undefined,
@@ -61,22 +70,23 @@ export async function startLocalServices(
 
   const clientConfig = { region, credentials: LOCAL_CREDENTIALS };
   const clients = {
-    dynamodb: new DynamoDBClient({ ...clientConfig, endpoint: dynamodbLocal.endpoint }),
+    dynamodb: dynamodbLocal && new DynamoDBClient({ ...clientConfig, endpoint: dynamodbLocal.endpoint }),
     // fauxqs queue URLs name a host that does not resolve: the endpoint must be explicit.
     sqs: new SQSClient({ ...clientConfig, endpoint: fauxqs.endpoint }),
     sns: new SNSClient({ ...clientConfig, endpoint: fauxqs.endpoint }),
     s3: new S3Client({ ...clientConfig, endpoint: s3.endpoint }),
   };
-  const streams = new DynamoDBStreamsClient({ ...clientConfig, endpoint: dynamodbLocal.endpoint });
-  parts.add({ stop: async () => [clients.dynamodb, clients.sqs, clients.sns, clients.s3, streams].forEach((client) => client.destroy()) });
+  const streams = dynamodbLocal && new DynamoDBStreamsClient({ ...clientConfig, endpoint: dynamodbLocal.endpoint });
+  parts.add({ stop: async () => [clients.dynamodb, clients.sqs, clients.sns, clients.s3, streams].forEach((client) => client?.destroy()) });
+  const dynamodbEndpoint = dynamodbLocal?.endpoint ?? NO_DYNAMODB_ENDPOINT;
 
   const functionEnvironment = {
     AWS_REGION: region,
     AWS_DEFAULT_REGION: region,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_ENDPOINT_URL_DYNAMODB: dynamodbLocal.endpoint,
-    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamodbLocal.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
+    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamodbEndpoint,
     AWS_ENDPOINT_URL_SNS: fauxqs.endpoint,
     AWS_ENDPOINT_URL_SQS: fauxqs.endpoint,
     AWS_ENDPOINT_URL_S3: s3.endpoint,
@@ -93,7 +103,7 @@ export async function startLocalServices(
     ...Object.fromEntries(Object.entries(functionEndpoints).flatMap(([id, url]) => (url === undefined ? [] : [[`AWS_ENDPOINT_URL_${id}`, url]]))),
   };
   return {
-    endpoints: { dynamodb: dynamodbLocal.endpoint, sqs: fauxqs.endpoint, sns: fauxqs.endpoint, s3: s3.endpoint },
+    endpoints: { dynamodb: dynamodbLocal?.endpoint, sqs: fauxqs.endpoint, sns: fauxqs.endpoint, s3: s3.endpoint },
     clients,
     streams,
     fauxqs,

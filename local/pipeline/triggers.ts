@@ -98,6 +98,7 @@ function startMapping(mapping: EventSourceMappingSettings, fn: LocalFunction, co
   }
   const table = [...resources.tables.values()].find((candidate) => candidate.streamArn === mapping.eventSourceArn);
   const tableName = table?.name ?? mapping.eventSourceArn;
+  if (!services.streams) throw new Error(`${fn.functionName} reads the stream ${mapping.eventSourceArn}, but this stack has no table to run DynamoDB Local for`);
   const destination = failureDestinationOf(mapping.onFailureDestinationArn, context);
   parts.add(
     startStreamEventSource(

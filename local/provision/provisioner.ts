@@ -9,7 +9,8 @@ import type { SynthesizedStack } from '../stack/synthesized-stack';
 import type { ProvisionedStack } from './provisioned-stack';
 
 export interface ProvisionClients {
-  readonly dynamodb: DynamoDBClient;
+  /** Required when the stack has a table. */
+  readonly dynamodb?: DynamoDBClient;
   readonly sqs: SQSClient;
   readonly sns: SNSClient;
   readonly s3: S3Client;

@@ -25,6 +25,7 @@ interface GlobalSecondaryIndexConfig {
 
 export const provisionTables: Provisioner = async ({ stack, clients, provisioned, onCreated }) => {
   for (const [name, config] of Object.entries(stack.resources('aws_dynamodb_table'))) {
+    if (!clients.dynamodb) throw new Error(`Table ${String(config.name)} needs DynamoDB Local, and none was started for this stack`);
     const table = await createTable(clients.dynamodb, config);
     provisioned.tables.set(name, table);
     onCreated({ type: 'table', name: table.name, detail: table.streamArn ? `stream ${String(config.stream_view_type)}` : 'no stream' });

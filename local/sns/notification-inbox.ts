@@ -78,15 +78,31 @@ export class NotificationInbox implements RunningPart {
     predicate: (notification: CapturedNotification) => boolean = () => true,
     timeoutMs = 15_000,
   ): Promise<CapturedNotification[]> {
-    const giveUpAt = Date.now() + timeoutMs;
-    for (;;) {
-      const matching = this.captured.filter(predicate);
-      if (matching.length >= count) return matching;
-      if (Date.now() > giveUpAt) {
-        throw new Error(`Expected ${count} notification(s), ${matching.length} arrived within ${timeoutMs} ms`);
-      }
-      await sleep(25);
-    }
+    const matching = this.captured.filter(predicate);
+    if (matching.length >= count) return matching;
+    // Each capture is checked once as it arrives: a wait for a thousand notifications does
+    // not test every earlier one again on every pass.
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        unsubscribe();
+        reject(new Error(`Expected ${count} notification(s), ${matching.length} arrived within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const settle = (outcome: () => void) => {
+        clearTimeout(timer);
+        unsubscribe();
+        outcome();
+      };
+      const unsubscribe = this.onNotification((notification) => {
+        try {
+          if (!predicate(notification)) return;
+        } catch (error) {
+          settle(() => reject(error as Error));
+          return;
+        }
+        matching.push(notification);
+        if (matching.length >= count) settle(() => resolve(matching));
+      });
+    });
   }
 
   /** Resolves once every notification delivered to the inbox before the call has been captured. */

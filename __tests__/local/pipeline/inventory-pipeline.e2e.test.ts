@@ -16,6 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { PipelineEvent } from '../../../local/pipeline/pipeline-events';
 import { startLocalPipeline, type LocalPipeline } from '../../../local/pipeline/local-pipeline';
 import { synthesizeStack } from '../../../local/stack/synthesize';
+import { pipelineDynamoDb } from '../support/pipeline-dynamodb';
 import { startWireRecorder, type WireRecorder } from '../../support/aws-wire-recorder';
 import { scanTable } from '../../support/scan-table';
 import { TEST_CONFIG } from '../../support/synth';
@@ -41,7 +42,7 @@ const events: PipelineEvent[] = [];
 beforeAll(async () => {
   outdir = mkdtempSync(join(tmpdir(), 'inventory-e2e-'));
   const stackDir = synthesizeStack('inventory-pipeline', { ...TEST_CONFIG, notificationEmail: 'ops@example.com', lowStockThreshold: 5 }, outdir);
-  dynamodbWire = await startWireRecorder(() => pipeline.endpoints.dynamodb, {
+  dynamodbWire = await startWireRecorder(() => pipelineDynamoDb(pipeline).endpoint, {
     unavailableFor: (call) => call.operation === 'BatchWriteItem' && call.body.includes(OUTAGE_MARKER),
   });
   pipeline = await startLocalPipeline({
@@ -92,7 +93,7 @@ function invocationsOfProcessFile(): number {
 }
 
 function products(): Promise<Record<string, unknown>[]> {
-  return scanTable(pipeline.clients.dynamodb, TABLE);
+  return scanTable(pipelineDynamoDb(pipeline).client, TABLE);
 }
 
 async function productsWithIdPrefix(prefix: string): Promise<Record<string, unknown>[]> {
@@ -138,7 +139,7 @@ describe("seed 003's TEST 1-5 with its own inventory.json", () => {
   });
 
   test('TEST 3, by hand: a product inserted directly into the table is announced too', async () => {
-    await pipeline.clients.dynamodb.send(
+    await pipelineDynamoDb(pipeline).client.send(
       new PutItemCommand({ TableName: TABLE, Item: marshall({ productId: 'P-MANUAL', name: 'Keyboard', quantity: 7, price: 45 }) }),
     );
     await pipeline.notifications.waitFor(1, (n) => n.message === 'New product added: Keyboard');

@@ -15,6 +15,7 @@ test('a stack that cannot run locally is refused by name, and every emulator it 
       JSON.stringify({
         provider: { aws: [{ region: 'us-east-1' }] },
         resource: {
+          aws_dynamodb_table: { orders: { name: 'dev-orders', hash_key: 'id', attribute: [{ name: 'id', type: 'S' }] } },
           aws_rds_cluster: { db: { cluster_identifier: 'dev-db', port: 3306 } },
           aws_efs_file_system: { files: { creation_token: 'files' } },
         },
@@ -25,9 +26,30 @@ test('a stack that cannot run locally is refused by name, and every emulator it 
       /cannot create these resource types yet: aws_efs_file_system/,
     );
     const started = events.flatMap((event) => (event.kind === 'emulator' ? [event] : []));
-    // DynamoDB Local, fauxqs, and for the cluster MariaDB and the local Secrets Manager.
+    // fauxqs, DynamoDB Local for the table, and for the cluster MariaDB and the local Secrets Manager.
     expect(started.map((event) => event.name).sort()).toEqual(['DynamoDB Local', 'MariaDB (Aurora MySQL)', 'Secrets Manager (GetSecretValue)', 'fauxqs (SQS, SNS, S3)']);
     for (const { endpoint } of started) expect(await acceptsConnections(portOf(endpoint.replace(/^mysql:/, 'http:')))).toBe(false);
+  } finally {
+    rmSync(stackDir, { recursive: true, force: true });
+  }
+});
+
+test('a stack without a table or a database starts neither DynamoDB Local nor MariaDB', async () => {
+  const stackDir = mkdtempSync(join(tmpdir(), 'queue-only-stack-'));
+  try {
+    writeFileSync(
+      join(stackDir, 'cdk.tf.json'),
+      JSON.stringify({ provider: { aws: [{ region: 'us-east-1' }] }, resource: { aws_sqs_queue: { jobs: { name: 'dev-jobs' } } } }),
+    );
+    const events: PipelineEvent[] = [];
+    const pipeline = await startLocalPipeline({ stackDir, onEvent: (event) => events.push(event) });
+    try {
+      expect(events.flatMap((event) => (event.kind === 'emulator' ? [event.name] : []))).toEqual(['fauxqs (SQS, SNS, S3)']);
+      expect(pipeline.endpoints.dynamodb).toBeUndefined();
+      expect(pipeline.resources.queueByName('dev-jobs').url).toEqual(expect.any(String));
+    } finally {
+      await pipeline.stop();
+    }
   } finally {
     rmSync(stackDir, { recursive: true, force: true });
   }

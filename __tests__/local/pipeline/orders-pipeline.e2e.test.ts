@@ -14,6 +14,7 @@ import { startLocalPipeline, type LocalPipeline } from '../../../local/pipeline/
 import { synthesizeStack } from '../../../local/stack/synthesize';
 import { scanTable } from '../../support/scan-table';
 import { TEST_CONFIG } from '../../support/synth';
+import { pipelineDynamoDb } from '../support/pipeline-dynamodb';
 import { startWireRecorder, type WireRecorder } from '../../support/aws-wire-recorder';
 
 jest.setTimeout(180_000);
@@ -32,7 +33,7 @@ let dynamodbFailsFor: (body: string) => boolean = () => false;
 beforeAll(async () => {
   outdir = mkdtempSync(join(tmpdir(), 'orders-e2e-'));
   const stackDir = synthesizeStack('orders-pipeline', TEST_CONFIG, outdir);
-  dynamodbWire = await startWireRecorder(() => pipeline.endpoints.dynamodb, {
+  dynamodbWire = await startWireRecorder(() => pipelineDynamoDb(pipeline).endpoint, {
     unavailableFor: (call) => call.operation === 'PutItem' && dynamodbFailsFor(call.body),
   });
   pipeline = await startLocalPipeline({
@@ -56,7 +57,7 @@ function post(body: string, contentType = 'application/json'): Promise<Response>
 }
 
 function rows(): Promise<Record<string, unknown>[]> {
-  return scanTable(pipeline.clients.dynamodb, TABLE);
+  return scanTable(pipelineDynamoDb(pipeline).client, TABLE);
 }
 
 async function rowsWhere(predicate: (row: Record<string, unknown>) => boolean, count: number, timeoutMs = 15_000) {

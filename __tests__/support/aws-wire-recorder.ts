@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, request, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { endToEndHeaders } from '../../local/emulators/end-to-end-headers';
 
 /** One AWS API request as it crossed the wire. */
 export interface WireCall {
@@ -87,12 +88,12 @@ export async function startWireRecorder(target: string | (() => string), options
           port: upstream.port,
           method: incoming.method,
           path: incoming.url,
-          headers: incoming.headers,
+          headers: endToEndHeaders(incoming.headers),
           // A fresh connection per request: nothing pooled outlives stop().
           agent: false,
         },
         (response) => {
-          outgoing.writeHead(response.statusCode ?? 502, response.headers);
+          outgoing.writeHead(response.statusCode ?? 502, endToEndHeaders(response.headers));
           response.pipe(outgoing);
         },
       );

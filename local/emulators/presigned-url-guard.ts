@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RunningEmulator } from './emulator-process';
+import { endToEndHeaders } from './end-to-end-headers';
 
 /** When a presigned request stops being valid, from its query; undefined when it is not presigned. */
 export function presignedExpiry(url: URL): Date | undefined {
@@ -35,9 +36,9 @@ export async function startPresignedUrlGuard(s3Endpoint: string, now: () => Date
       return;
     }
     const forwarded = request(
-      { host: upstream.hostname, port: upstream.port, method: incoming.method, path: incoming.url, headers: incoming.headers },
+      { host: upstream.hostname, port: upstream.port, method: incoming.method, path: incoming.url, headers: endToEndHeaders(incoming.headers) },
       (response) => {
-        outgoing.writeHead(response.statusCode ?? 502, response.headers);
+        outgoing.writeHead(response.statusCode ?? 502, endToEndHeaders(response.headers));
         response.pipe(outgoing);
       },
     );

@@ -1,5 +1,8 @@
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { createServer } from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { presignedExpiry, startPresignedUrlGuard } from '../../../local/emulators/presigned-url-guard';
 import type { RunningEmulator } from '../../../local/emulators/emulator-process';
 import { LOCAL_CREDENTIALS } from '../../../local/emulators/dynamodb-local';
@@ -52,4 +55,25 @@ test('reads the expiry from the query, and treats a malformed one as expired', (
   expect(presignedExpiry(new URL('http://x/b/k?X-Amz-Date=20261123T100000Z&X-Amz-Expires=3600'))).toEqual(new Date('2026-11-23T11:00:00Z'));
   expect(presignedExpiry(new URL('http://x/b/k'))).toBeUndefined();
   expect(presignedExpiry(new URL('http://x/b/k?X-Amz-Date=yesterday&X-Amz-Expires=60'))).toEqual(new Date(0));
+});
+
+test("passes on no connection header of the upstream's: clients keep the guard's own keep-alive terms", async () => {
+  // fauxqs offers 72 s; the guard closes idle connections after 5 s. A client told 72 s
+  // reused a connection as the guard closed it, and its request failed with ECONNRESET.
+  const upstream = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/plain', connection: 'keep-alive, x-hop', 'keep-alive': 'timeout=72', 'x-hop': '1', 'x-amz-request-id': 'r1' });
+    response.end('ok');
+  }).listen(0, '127.0.0.1');
+  await once(upstream, 'listening');
+  const proxy = await startPresignedUrlGuard(`http://127.0.0.1:${(upstream.address() as AddressInfo).port}`);
+  try {
+    const response = await fetch(`${proxy.endpoint}/bucket/key`);
+    expect(await response.text()).toBe('ok');
+    expect(response.headers.get('x-amz-request-id')).toBe('r1');
+    expect(response.headers.get('x-hop')).toBeNull();
+    expect(response.headers.get('keep-alive')).toBe('timeout=5');
+  } finally {
+    await proxy.stop();
+    upstream.close();
+  }
 });

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createServer, request, type IncomingHttpHeaders } from 'node:http';
+import { Agent, createServer, request, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { endToEndHeaders } from '../../local/emulators/end-to-end-headers';
 
@@ -49,6 +49,9 @@ export async function startWireRecorder(target: string | (() => string), options
   // A function: the emulator may start after the recorder, whose endpoint it needs.
   const upstreamOf = () => new URL(typeof target === 'string' ? target : target());
   const calls: WireCall[] = [];
+  // Connections to the emulator are reused (a load run opened one per request, a thousand
+  // of them), and destroyed by stop(), so that nothing pooled outlives the recorder.
+  const upstreamAgent = new Agent({ keepAlive: true });
 
   const server = createServer((incoming, outgoing) => {
     const chunks: Buffer[] = [];
@@ -89,8 +92,7 @@ export async function startWireRecorder(target: string | (() => string), options
           method: incoming.method,
           path: incoming.url,
           headers: endToEndHeaders(incoming.headers),
-          // A fresh connection per request: nothing pooled outlives stop().
-          agent: false,
+          agent: upstreamAgent,
         },
         (response) => {
           outgoing.writeHead(response.statusCode ?? 502, endToEndHeaders(response.headers));
@@ -116,6 +118,7 @@ export async function startWireRecorder(target: string | (() => string), options
       server.closeAllConnections();
       server.close();
       await once(server, 'close');
+      upstreamAgent.destroy();
     },
   };
 }

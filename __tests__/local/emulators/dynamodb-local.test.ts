@@ -2,8 +2,10 @@ import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/
 import { createServer, type Server } from 'node:net';
 import { once } from 'node:events';
 import { startDynamoDbLocal } from '../../../local/emulators/dynamodb-local';
-import { EmulatorStartError, startupTimeoutMs, type RunningEmulator } from '../../../local/emulators/emulator-process';
+import { EmulatorStartError, startupTimeoutMs } from '../../../local/emulators/emulator-process';
 import { EMULATOR_HOOK_TIMEOUT_MS } from '../../support/deadlines';
+import { workerEmulators, type SharedEmulator } from '../../support/emulators/worker-emulators';
+import { uniqueNames } from '../../support/unique-names';
 import { acceptsConnections, portOf, processesMentioning, runNodeProgram } from '../support/process-checks';
 
 function client(endpoint: string, accessKeyId = 'local', region = 'us-east-1'): DynamoDBClient {
@@ -41,29 +43,27 @@ function jvmOnPort(port: number): string[] {
 }
 
 describe('startDynamoDbLocal', () => {
-  let instance: RunningEmulator;
+  // This worker's shared instance is one startDynamoDbLocal() started (in the emulator
+  // broker): the properties below are of any instance, and one JVM fewer is started.
+  let instance: SharedEmulator;
+  const names = uniqueNames();
 
   beforeAll(async () => {
-    const startedAt = Date.now();
-    instance = await startDynamoDbLocal();
-    console.info(`DynamoDB Local answered after ${Date.now() - startedAt} ms`);
+    instance = await workerEmulators().dynamodb();
   }, EMULATOR_HOOK_TIMEOUT_MS);
-
-  afterAll(async () => {
-    await instance?.stop();
-  });
 
   it('answers on a loopback endpoint with a port it chose (not the default 8000)', async () => {
     expect(instance.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(portOf(instance.endpoint)).not.toBe(8000);
-    await expect(tableNames(instance.endpoint)).resolves.toEqual([]);
+    await expect(tableNames(instance.endpoint)).resolves.toEqual(expect.any(Array));
   });
 
   it('shows every client the same tables, whatever its credentials and region', async () => {
-    await createTable(instance.endpoint, 'shared');
+    const shared = names.table('shared');
+    await createTable(instance.endpoint, shared);
 
     // DynamoDB Local rejects access keys that are not purely alphanumeric.
-    await expect(tableNames(instance.endpoint, 'SomeoneElse', 'eu-west-1')).resolves.toEqual(['shared']);
+    await expect(tableNames(instance.endpoint, 'SomeoneElse', 'eu-west-1')).resolves.toContain(shared);
   });
 
   it('runs beside another instance with its own data, and stop() leaves nothing running', async () => {
@@ -71,8 +71,10 @@ describe('startDynamoDbLocal', () => {
     const port = portOf(other.endpoint);
     try {
       expect(port).not.toBe(portOf(instance.endpoint));
-      await createTable(other.endpoint, 'only-in-other');
-      await expect(tableNames(instance.endpoint)).resolves.not.toContain('only-in-other');
+      await expect(tableNames(other.endpoint)).resolves.toEqual([]);
+      const onlyInOther = names.table('only-in-other');
+      await createTable(other.endpoint, onlyInOther);
+      await expect(tableNames(instance.endpoint)).resolves.not.toContain(onlyInOther);
       expect(jvmOnPort(port)).toHaveLength(1);
     } finally {
       await other.stop();

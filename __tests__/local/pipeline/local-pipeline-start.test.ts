@@ -15,7 +15,6 @@ test('a stack that cannot run locally is refused by name, and every emulator it 
       JSON.stringify({
         provider: { aws: [{ region: 'us-east-1' }] },
         resource: {
-          aws_dynamodb_table: { orders: { name: 'dev-orders', hash_key: 'id', attribute: [{ name: 'id', type: 'S' }] } },
           aws_rds_cluster: { db: { cluster_identifier: 'dev-db', port: 3306 } },
           aws_efs_file_system: { files: { creation_token: 'files' } },
         },
@@ -26,8 +25,8 @@ test('a stack that cannot run locally is refused by name, and every emulator it 
       /cannot create these resource types yet: aws_efs_file_system/,
     );
     const started = events.flatMap((event) => (event.kind === 'emulator' ? [event] : []));
-    // fauxqs, DynamoDB Local for the table, and for the cluster MariaDB and the local Secrets Manager.
-    expect(started.map((event) => event.name).sort()).toEqual(['DynamoDB Local', 'MariaDB (Aurora MySQL)', 'Secrets Manager (GetSecretValue)', 'fauxqs (SQS, SNS, S3)']);
+    // fauxqs, and for the cluster MariaDB and the local Secrets Manager (no table: no DynamoDB Local).
+    expect(started.map((event) => event.name).sort()).toEqual(['MariaDB (Aurora MySQL)', 'Secrets Manager (GetSecretValue)', 'fauxqs (SQS, SNS, S3)']);
     for (const { endpoint } of started) expect(await acceptsConnections(portOf(endpoint.replace(/^mysql:/, 'http:')))).toBe(false);
   } finally {
     rmSync(stackDir, { recursive: true, force: true });

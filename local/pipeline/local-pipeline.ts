@@ -18,6 +18,7 @@ import { LocalUserPool } from '../cognito/local-user-pool';
 import type { RunningEmulator } from '../emulators/emulator-process';
 import { LocalFunction } from '../lambda/local-function';
 import { provisionStack } from '../provision/provision';
+import { deleteTables } from '../provision/tables';
 import type { ProvisionedStack } from '../provision/provisioned-stack';
 import type { RunningPart } from '../running-part';
 import { NotificationInbox } from '../sns/notification-inbox';
@@ -53,6 +54,13 @@ export interface LocalPipelineOptions {
    * DynamoDB fail on purpose. Keys are SDK service ids as in AWS_ENDPOINT_URL_<ID>.
    */
   readonly functionEndpoints?: Readonly<Partial<Record<FunctionEndpointService, string>>>;
+  /**
+   * A DynamoDB Local already running, to use instead of starting one (a JVM saved, e.g. in a
+   * test run that has one). The stack's tables are created in it, so none of their names
+   * may be taken there; stop() deletes them again and leaves the emulator running.
+   * @default a DynamoDB Local of the pipeline's own, when the stack has a table
+   */
+  readonly dynamodbEndpoint?: string;
   /** Progress, as it happens. @default ignored */
   readonly onEvent?: (event: PipelineEvent) => void;
 }
@@ -90,10 +98,13 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   const emit: EmitPipelineEvent = options.onEvent ?? (() => {});
   const parts = new RunningParts(emit);
   try {
-    const services = await startLocalServices(stack, parts, emit, options.functionEndpoints);
+    const services = await startLocalServices(stack, parts, emit, options);
     const resources = await provisionStack(stack, { ...services.clients, databases: services.databases }, stack.region, (resource) =>
       emit({ kind: 'resource', resource }),
     );
+    const { dynamodb } = services.clients;
+    // Stopped before the clients are destroyed and after everything that reads the tables.
+    if (options.dynamodbEndpoint !== undefined && dynamodb) parts.add({ stop: () => deleteTables(dynamodb, resources.tables.values()) });
     const notifications = parts.add(
       await NotificationInbox.open(services.clients, [...resources.topics.values()], (error) => emit({ kind: 'error', where: 'notification inbox', error })),
     );

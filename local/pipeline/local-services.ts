@@ -43,11 +43,18 @@ export interface LocalServices {
   readonly functionEnvironment: Readonly<Record<string, string>>;
 }
 
+export interface LocalServicesOptions {
+  /** See LocalPipelineOptions. */
+  readonly functionEndpoints?: Readonly<Partial<Record<FunctionEndpointService, string>>>;
+  /** See LocalPipelineOptions. */
+  readonly dynamodbEndpoint?: string;
+}
+
 export async function startLocalServices(
   stack: SynthesizedStack,
   parts: RunningParts,
   emit: EmitPipelineEvent,
-  functionEndpoints: Readonly<Partial<Record<FunctionEndpointService, string>>> = {},
+  { functionEndpoints = {}, dynamodbEndpoint: runningDynamoDb }: LocalServicesOptions = {},
 ): Promise<LocalServices> {
   const region = stack.region;
   const started = <T extends RunningEmulator>(start: () => Promise<T>, name: string) =>
@@ -60,7 +67,7 @@ export async function startLocalServices(
   const hasTable = Object.keys(stack.resources('aws_dynamodb_table')).length > 0;
   const hasDatabase = Object.keys(stack.resources('aws_rds_cluster')).length > 0;
   const [dynamodbLocal, fauxqs, mariadb, secrets] = await allStarted([
-    hasTable ? started(() => startDynamoDbLocal(), 'DynamoDB Local') : undefined,
+    hasTable ? (runningDynamoDb !== undefined ? { endpoint: runningDynamoDb } : started(() => startDynamoDbLocal(), 'DynamoDB Local')) : undefined,
     started(() => startFauxqs({ region }), 'fauxqs (SQS, SNS, S3)'),
     hasDatabase ? started(() => startMariaDb(), 'MariaDB (Aurora MySQL)') : undefined,
     hasDatabase ? started(() => startSecretsManager({ region }), 'Secrets Manager (GetSecretValue)') : undefined,

@@ -5,6 +5,7 @@
  */
 import {
   CreateTableCommand,
+  DeleteTableCommand,
   DescribeTableCommand,
   type AttributeDefinition,
   type CreateTableCommandInput,
@@ -60,6 +61,11 @@ async function createTable(dynamodb: DynamoDBClient, config: ResourceConfig): Pr
     arn: required(Table?.TableArn ?? TableDescription?.TableArn, 'TableArn'),
     streamArn: Table?.LatestStreamArn,
   };
+}
+
+/** Deletes tables this process created, in a DynamoDB Local that outlives the pipeline. */
+export async function deleteTables(dynamodb: DynamoDBClient, tables: Iterable<LocalTable>): Promise<void> {
+  for (const { name } of tables) await dynamodb.send(new DeleteTableCommand({ TableName: name }));
 }
 
 function keySchema(hashKey: string, rangeKey: string | undefined): KeySchemaElement[] {

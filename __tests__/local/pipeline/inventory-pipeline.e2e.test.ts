@@ -16,6 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { PipelineEvent } from '../../../local/pipeline/pipeline-events';
 import { startLocalPipeline, type LocalPipeline } from '../../../local/pipeline/local-pipeline';
 import { synthesizeStack } from '../../../local/stack/synthesize';
+import { workerEmulators } from '../../support/emulators/worker-emulators';
 import { pipelineDynamoDb } from '../support/pipeline-dynamodb';
 import { startWireRecorder, type WireRecorder } from '../../support/aws-wire-recorder';
 import { scanTable } from '../../support/scan-table';
@@ -46,6 +47,8 @@ beforeAll(async () => {
     unavailableFor: (call) => call.operation === 'BatchWriteItem' && call.body.includes(OUTAGE_MARKER),
   });
   pipeline = await startLocalPipeline({
+    // This jest worker's DynamoDB Local: the stack's tables are created there, and deleted by stop().
+    dynamodbEndpoint: (await workerEmulators().dynamodb()).endpoint,
     stackDir,
     retryDelaySeconds: 0,
     functionEndpoints: { DYNAMODB: dynamodbWire.endpoint },

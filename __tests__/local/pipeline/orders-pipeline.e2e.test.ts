@@ -14,6 +14,7 @@ import { startLocalPipeline, type LocalPipeline } from '../../../local/pipeline/
 import { synthesizeStack } from '../../../local/stack/synthesize';
 import { scanTable } from '../../support/scan-table';
 import { TEST_CONFIG } from '../../support/synth';
+import { workerEmulators } from '../../support/emulators/worker-emulators';
 import { pipelineDynamoDb } from '../support/pipeline-dynamodb';
 import { startWireRecorder, type WireRecorder } from '../../support/aws-wire-recorder';
 
@@ -37,6 +38,8 @@ beforeAll(async () => {
     unavailableFor: (call) => call.operation === 'PutItem' && dynamodbFailsFor(call.body),
   });
   pipeline = await startLocalPipeline({
+    // This jest worker's DynamoDB Local: the stack's tables are created there, and deleted by stop().
+    dynamodbEndpoint: (await workerEmulators().dynamodb()).endpoint,
     stackDir,
     apiPort: 0,
     // Load runs would be refused at the stage's 10 requests/s; the API tests prove throttling.

@@ -2,8 +2,9 @@
  * The AWS services a pipeline's functions reach, started locally side by side: fauxqs (SQS,
  * SNS, S3, the latter behind a guard that refuses expired presigned links as S3 does),
  * DynamoDB Local (tables and streams) only for a stack with a table, and MariaDB and the
- * local Secrets Manager only for a stack with a database. Also the SDK clients the runtime itself uses, and the
- * environment every function gets so that its own SDK clients reach the same services.
+ * local Secrets Manager only for a stack with a database. Also the SDK clients the runtime
+ * itself uses, and the environment every function gets so that its own SDK clients reach
+ * the same services.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
@@ -66,8 +67,9 @@ export async function startLocalServices(
   // A stack pays only for the JVM and the database server it uses; all start side by side.
   const hasTable = Object.keys(stack.resources('aws_dynamodb_table')).length > 0;
   const hasDatabase = Object.keys(stack.resources('aws_rds_cluster')).length > 0;
+  const dynamodbFor = () => (runningDynamoDb !== undefined ? { endpoint: runningDynamoDb } : started(() => startDynamoDbLocal(), 'DynamoDB Local'));
   const [dynamodbLocal, fauxqs, mariadb, secrets] = await allStarted([
-    hasTable ? (runningDynamoDb !== undefined ? { endpoint: runningDynamoDb } : started(() => startDynamoDbLocal(), 'DynamoDB Local')) : undefined,
+    hasTable ? dynamodbFor() : undefined,
     started(() => startFauxqs({ region }), 'fauxqs (SQS, SNS, S3)'),
     hasDatabase ? started(() => startMariaDb(), 'MariaDB (Aurora MySQL)') : undefined,
     hasDatabase ? started(() => startSecretsManager({ region }), 'Secrets Manager (GetSecretValue)') : undefined,

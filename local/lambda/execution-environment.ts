@@ -31,6 +31,11 @@ export interface Request {
   /** The event as JSON text: it crosses to the worker serialized, as Lambda delivers it. */
   readonly payload: string;
   readonly settle: (invocation: Invocation) => void;
+  /**
+   * The lines written while this request held the environment, its cold start included:
+   * what Lambda's log tail returns for one invocation.
+   */
+  readonly onLog?: (line: string) => void;
 }
 
 export interface EnvironmentOwner {
@@ -42,8 +47,8 @@ type WorkerMessage =
   | { type: 'output'; stream: 'stdout' | 'stderr'; text: string }
   | { type: 'ready' }
   | { type: 'init-error'; error: FunctionError }
-  | { type: 'done'; requestId: string; ok: true; result: string }
-  | { type: 'done'; requestId: string; ok: false; error: FunctionError }
+  | { type: 'done'; requestId: string; memoryUsedBytes: number; ok: true; result: string }
+  | { type: 'done'; requestId: string; memoryUsedBytes: number; ok: false; error: FunctionError }
   | { type: 'fatal'; requestId?: string; error: FunctionError };
 
 export function failure(requestId: string, durationMs: number, error: FunctionError, timedOut = false): InvocationFailure {
@@ -73,6 +78,8 @@ export class ExecutionEnvironment {
   private readonly createdAt = performance.now();
   private resolveClosed!: () => void;
   private ready = false;
+  /** How long the bundle took to load, until the first invocation has reported it. */
+  private pendingInitDurationMs: number | undefined;
   private discarded = false;
   private exited = false;
   /** Why the worker died, when it said so (uncaught error) or Node did (out of memory). */
@@ -150,6 +157,7 @@ export class ExecutionEnvironment {
       case 'ready':
         clearTimeout(this.deadlineTimer);
         this.ready = true;
+        this.pendingInitDurationMs = performance.now() - this.createdAt;
         if (this.request && !this.outcome) this.start();
         return;
       case 'init-error':
@@ -161,11 +169,10 @@ export class ExecutionEnvironment {
         const durationMs = this.elapsed();
         // Lambda logs what a handler wrote without a final newline as a line of its own.
         this.flushPartialLines();
-        this.conclude(
-          message.ok
-            ? { ok: true, requestId: message.requestId, durationMs, result: JSON.parse(message.result) }
-            : failure(message.requestId, durationMs, message.error),
-        );
+        const outcome: Invocation = message.ok
+          ? { ok: true, requestId: message.requestId, durationMs, result: JSON.parse(message.result) }
+          : failure(message.requestId, durationMs, message.error);
+        this.conclude({ ...outcome, maxMemoryUsedMb: Math.ceil(message.memoryUsedBytes / 2 ** 20) });
         return;
       }
       case 'fatal':
@@ -178,14 +185,19 @@ export class ExecutionEnvironment {
   private onOutput(stream: 'stdout' | 'stderr', text: string): void {
     const lines = (this.partialLines[stream] + text).split('\n');
     this.partialLines[stream] = lines.pop()!;
-    for (const line of lines) this.settings.log(line);
+    for (const line of lines) this.log(line);
   }
 
   private flushPartialLines(): void {
     for (const stream of ['stdout', 'stderr'] as const) {
-      if (this.partialLines[stream] !== '') this.settings.log(this.partialLines[stream]);
+      if (this.partialLines[stream] !== '') this.log(this.partialLines[stream]);
       this.partialLines[stream] = '';
     }
+  }
+
+  private log(line: string): void {
+    this.settings.log(line);
+    this.request?.onLog?.(line);
   }
 
   private onError(error: Error & { code?: string }): void {
@@ -254,7 +266,9 @@ export class ExecutionEnvironment {
    * or after a grace period if terminating it takes longer (a worker stuck in native code).
    */
   private conclude(outcome: Invocation): void {
-    this.outcome = outcome;
+    const initDurationMs = this.pendingInitDurationMs;
+    this.pendingInitDurationMs = undefined;
+    this.outcome = initDurationMs === undefined ? outcome : { ...outcome, initDurationMs };
     clearTimeout(this.deadlineTimer);
     if (this.discarded && !this.exited) this.exitGraceTimer = setTimeout(() => this.complete(), EXIT_GRACE_MS);
     else this.complete();

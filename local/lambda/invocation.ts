@@ -14,6 +14,13 @@ interface InvocationCommon {
   /** The `awsRequestId` the handler saw in its context. */
   readonly requestId: string;
   readonly durationMs: number;
+  /** Present on a cold start: how long loading the bundle (module scope) took. */
+  readonly initDurationMs?: number;
+  /**
+   * The execution environment's memory high-water mark in MB, when it lived to report it
+   * (see lambda-worker.js for what is counted).
+   */
+  readonly maxMemoryUsedMb?: number;
 }
 
 export interface InvocationSuccess extends InvocationCommon {
@@ -34,5 +41,5 @@ export type Invocation = InvocationSuccess | InvocationFailure;
 /** Anything that can be invoked like a Lambda function: the local runtime's functions, or a fake in a test. */
 export interface Invokable {
   readonly functionName: string;
-  invoke(event: unknown): Promise<Invocation>;
+  invoke(event: unknown, options?: { readonly onLog?: (line: string) => void }): Promise<Invocation>;
 }

@@ -9,12 +9,13 @@
  *   worker -> parent  { type: 'output', stream: 'stdout' | 'stderr', text }   (any time)
  *   worker -> parent  { type: 'ready' } | { type: 'init-error', error }
  *   parent -> worker  { type: 'invoke', requestId, event, deadline }   (event: JSON text)
- *   worker -> parent  { type: 'done', requestId, ok: true, result }    (result: JSON text)
- *                   | { type: 'done', requestId, ok: false, error }
+ *   worker -> parent  { type: 'done', requestId, memoryUsedBytes, ok: true, result }   (result: JSON text)
+ *                   | { type: 'done', requestId, memoryUsedBytes, ok: false, error }
  *                   | { type: 'fatal', requestId, error }              (then the worker exits)
  */
 const { Buffer } = require('node:buffer');
 const { TextDecoder } = require('node:util');
+const { getHeapStatistics } = require('node:v8');
 const { parentPort, workerData } = require('node:worker_threads');
 
 const {
@@ -58,6 +59,20 @@ function captureOutput(stream, name) {
 }
 captureOutput(process.stdout, 'stdout');
 captureOutput(process.stderr, 'stderr');
+
+/**
+ * The most memory this environment has held, at the end of any invocation so far: the
+ * worker's V8 heap and the memory outside it that its objects own (Buffers). Lambda's
+ * "Max Memory Used" is the sandbox's resident memory, which includes the runtime itself;
+ * this is the part a function's own code moves, and grows over an environment's life as
+ * Lambda's figure does.
+ */
+let peakMemoryBytes = 0;
+function memoryHighWater() {
+  const { total_heap_size: heap, external_memory: external } = getHeapStatistics();
+  peakMemoryBytes = Math.max(peakMemoryBytes, heap + external);
+  return peakMemoryBytes;
+}
 
 /** The request id of the invocation running now, so a crash can be blamed on it. */
 let currentRequestId;
@@ -129,7 +144,7 @@ function invoke(handler, { requestId, event, deadline }) {
     if (finished) return;
     finished = true;
     currentRequestId = undefined;
-    parentPort.postMessage({ type: 'done', requestId, ...reply });
+    parentPort.postMessage({ type: 'done', requestId, memoryUsedBytes: memoryHighWater(), ...reply });
   };
   const succeed = (result) => {
     let text;

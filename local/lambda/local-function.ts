@@ -32,6 +32,10 @@ export interface LocalFunctionOptions {
   readonly accountId?: string;
 }
 
+export interface InvokeOptions {
+  readonly onLog?: (line: string) => void;
+}
+
 const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const EXPORT_NAME = /^[A-Za-z_$][\w$]*$/;
 
@@ -93,6 +97,7 @@ function validate(options: LocalFunctionOptions): void {
  */
 export class LocalFunction implements Invokable, RunningPart {
   readonly functionName: string;
+  readonly memoryMb: number;
   private readonly settings: EnvironmentSettings;
   private readonly maxConcurrency: number;
   /** Invocations waiting for an environment, oldest first. */
@@ -120,6 +125,7 @@ export class LocalFunction implements Invokable, RunningPart {
     const logGroupName = `/aws/lambda/${functionName}`;
     const onLog = options.onLog;
     this.functionName = functionName;
+    this.memoryMb = memoryMb;
     this.maxConcurrency = options.maxConcurrency ?? 10;
     this.settings = {
       functionName,
@@ -132,6 +138,8 @@ export class LocalFunction implements Invokable, RunningPart {
         AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
         AWS_LAMBDA_LOG_GROUP_NAME: logGroupName,
         AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+        // Powertools reports a cold start only when Lambda says the environment is on demand.
+        AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
         LAMBDA_TASK_ROOT: dirname(codePath),
         _HANDLER: handler,
       },
@@ -173,8 +181,11 @@ export class LocalFunction implements Invokable, RunningPart {
    * is free and the concurrency limit allows, otherwise once one is free. Resolves with
    * the handler's result or Lambda's error, never rejects for what the function does;
    * rejects only an event that cannot be sent as JSON (Lambda's API refuses it too).
+   *
+   * @param options.onLog receives the lines this invocation wrote (its cold start's too),
+   *   besides the function's own `onLog`, which receives every invocation's
    */
-  invoke(event: unknown): Promise<Invocation> {
+  invoke(event: unknown, options: InvokeOptions = {}): Promise<Invocation> {
     const requestId = randomUUID();
     if (this.stopped) {
       return Promise.resolve(
@@ -196,6 +207,7 @@ export class LocalFunction implements Invokable, RunningPart {
       this.queue.push({
         requestId,
         payload,
+        onLog: options.onLog,
         settle: (invocation) => {
           this.counts.inFlight -= 1;
           resolve(invocation);

@@ -23,9 +23,11 @@ import type { ProvisionedStack } from '../provision/provisioned-stack';
 import type { RunningPart } from '../running-part';
 import { NotificationInbox } from '../sns/notification-inbox';
 import { deployInvocations } from '../stack/deploy-invocations';
+import { stackPartFor } from '../stack/function-reach';
 import { functionSettings } from '../stack/function-settings';
 import { stackOutputs } from '../stack/outputs';
 import { stateMachines as stateMachinesOf } from '../stack/state-machines';
+import { findFunction } from '../stack/stack-functions';
 import { SynthesizedStack } from '../stack/synthesized-stack';
 import { userPools as userPoolsOf } from '../stack/user-pools';
 import { LocalStateMachine } from '../step-functions/local-state-machine';
@@ -61,6 +63,16 @@ export interface LocalPipelineOptions {
    * @default a DynamoDB Local of the pipeline's own, when the stack has a table
    */
   readonly dynamodbEndpoint?: string;
+  /**
+   * Variables set in every function's environment over the stack's and the runtime's own,
+   * as `sam local invoke --env-vars` does (`npm run local -- invoke --env`). @default none
+   */
+  readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Runs only this function (by its name or construct id) and what it reaches, not what
+   * invokes it: see local/stack/function-reach.ts. @default the whole stack
+   */
+  readonly onlyFunction?: string;
   /** Progress, as it happens. @default ignored */
   readonly onEvent?: (event: PipelineEvent) => void;
 }
@@ -94,7 +106,9 @@ export interface LocalPipeline extends RunningPart {
 }
 
 export async function startLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
-  const stack = SynthesizedStack.parse(readFileSync(join(options.stackDir, 'cdk.tf.json'), 'utf8'));
+  const wholeStack = SynthesizedStack.parse(readFileSync(join(options.stackDir, 'cdk.tf.json'), 'utf8'));
+  const stack =
+    options.onlyFunction === undefined ? wholeStack : stackPartFor(wholeStack, findFunction(wholeStack, options.onlyFunction).resourceName);
   const emit: EmitPipelineEvent = options.onEvent ?? (() => {});
   const parts = new RunningParts(emit);
   try {
@@ -156,7 +170,7 @@ function startFunctions(
     const fn = new LocalFunction({
       ...settings,
       codePath: options.codeOverrides?.[settings.functionName] ?? settings.codePath,
-      environment: { ...settings.environment, ...services.functionEnvironment },
+      environment: { ...settings.environment, ...services.functionEnvironment, ...options.environment },
       region: resources.region,
       onLog: (line) => emit({ kind: 'log', functionName: settings.functionName, line }),
     });

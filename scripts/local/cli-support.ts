@@ -1,0 +1,65 @@
+/** What every `npm run local` command shares: where the synthesized stacks are, synthesizing them, and usage errors. */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(__dirname, '..', '..');
+const OUT_DIR = join(ROOT, 'cdktf.out');
+
+/** A mistake in what the person typed: reported with exit status 2 and no stack trace. */
+export class UsageError extends Error {}
+
+export const EXIT_USAGE = 2;
+
+/** What node:util's parseArgs throws for an unknown option or a missing value. */
+export function isArgumentError(error: unknown): boolean {
+  return String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS_');
+}
+
+export function wholeNumber(option: string, text: string, max: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value > max) throw new UsageError(`${option} takes a whole number from 0 to ${max}, got "${text}".`);
+  return value;
+}
+
+/**
+ * Runs the cdktf app. Its output goes to `output`: a command whose standard output is
+ * data (the invoke command's response) sends it to standard error.
+ */
+export function synthesize(output: 'stdout' | 'stderr' = 'stdout'): void {
+  const say = output === 'stdout' ? console.log : console.error;
+  say('synth     running the cdktf app (node scripts/run-app.js)');
+  const stream = output === 'stdout' ? 'inherit' : process.stderr;
+  const result = spawnSync(process.execPath, [join(ROOT, 'scripts', 'run-app.js')], { cwd: ROOT, stdio: ['ignore', stream, 'inherit'] });
+  if (result.status !== 0) throw new UsageError('Synthesis failed (see above); nothing was started.');
+}
+
+/** The synthesized stacks, by name, with their directories. */
+export function synthesizedStacks(): Map<string, string> {
+  const manifestPath = join(OUT_DIR, 'manifest.json');
+  if (!existsSync(manifestPath)) throw new UsageError(`${manifestPath} is missing: run \`npm run synth\` first.`);
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { stacks: Record<string, { workingDirectory: string }> };
+  return new Map(Object.entries(manifest.stacks).map(([name, entry]) => [name, join(OUT_DIR, entry.workingDirectory)]));
+}
+
+/** The stack's directory, or a message listing the stacks there are. */
+export function stackDirectory(stack: string): string {
+  const stacks = synthesizedStacks();
+  const directory = stacks.get(stack);
+  if (directory === undefined) throw new UsageError(`There is no stack named "${stack}". Stacks: ${[...stacks.keys()].join(', ')}.`);
+  return directory;
+}
+
+/** Reports a failed command: a usage error as its message, anything else with its stack. */
+export function reportFailure(error: unknown): number {
+  if (error instanceof UsageError) {
+    console.error(error.message);
+    return EXIT_USAGE;
+  }
+  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    console.error('The API port is in use. Pass --port <n>, or --port 0 for any free port.');
+  } else {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  }
+  return 1;
+}

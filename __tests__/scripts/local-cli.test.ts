@@ -97,7 +97,7 @@ test('runs the inventory pipeline: the upload command it prints works, and the t
 test('an unknown stack is refused with the list of stacks, and nothing is started', async () => {
   const { child, output } = startCli('no-such-stack', '--no-synth');
   const [code] = (await once(child, 'exit')) as [number | null];
-  expect(code).toBe(1);
+  expect(code).toBe(2);
   expect(output()).toMatch(/There is no stack named "no-such-stack"\. Stacks: .*orders-pipeline/);
 });
 

@@ -2,25 +2,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { EXIT_USAGE, UsageError } from './usage-error';
 
 export const ROOT = resolve(__dirname, '..', '..');
-const OUT_DIR = join(ROOT, 'cdktf.out');
+/** Where cdktf writes the stacks: CDKTF_OUTDIR, which cdktf itself honours, lets tests use a folder of their own. */
+const OUT_DIR = resolve(ROOT, process.env.CDKTF_OUTDIR ?? 'cdktf.out');
 
-/** A mistake in what the person typed: reported with exit status 2 and no stack trace. */
-export class UsageError extends Error {}
-
-export const EXIT_USAGE = 2;
-
-/** What node:util's parseArgs throws for an unknown option or a missing value. */
-export function isArgumentError(error: unknown): boolean {
-  return String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS_');
-}
-
-export function wholeNumber(option: string, text: string, max: number): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value > max) throw new UsageError(`${option} takes a whole number from 0 to ${max}, got "${text}".`);
-  return value;
-}
 
 /**
  * Runs the cdktf app. Its output goes to `output`: a command whose standard output is

@@ -10,7 +10,8 @@ import { parseArgs } from 'node:util';
 import { SynthesizedStack } from '../../local/stack/synthesized-stack';
 import { TemplateOptionError, type TemplateOptions } from '../../local/test-events/test-event-template';
 import { buildTestEvent, optionFlag, templateNamed, TEST_EVENT_TEMPLATES } from '../../local/test-events/test-events';
-import { EXIT_USAGE, isArgumentError, reportFailure, stackDirectory, synthesizedStacks, UsageError } from './cli-support';
+import { reportFailure, stackDirectory, synthesizedStacks } from './cli-support';
+import { EXIT_USAGE, isArgumentError, UsageError } from './usage-error';
 
 function usage(): string {
   const templates = TEST_EVENT_TEMPLATES.map((template) => {

@@ -5,7 +5,7 @@
  * no emulator start-up.
  */
 import { fstatSync, readFileSync } from 'node:fs';
-import { UsageError } from './cli-support';
+import { UsageError } from './usage-error';
 
 export interface EventInput {
   readonly event: unknown;

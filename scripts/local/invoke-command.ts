@@ -18,7 +18,8 @@ import type { PipelineEvent } from '../../local/pipeline/pipeline-events';
 import { formatPipelineEvent } from '../../local/pipeline/terminal-report';
 import { findFunction, UnknownFunctionError } from '../../local/stack/stack-functions';
 import { SynthesizedStack } from '../../local/stack/synthesized-stack';
-import { EXIT_USAGE, reportFailure, ROOT, stackDirectory, synthesize, UsageError } from './cli-support';
+import { reportFailure, ROOT, stackDirectory, synthesize } from './cli-support';
+import { EXIT_USAGE, UsageError } from './usage-error';
 import { readEventInput, type EventInput } from './event-input';
 
 export const INVOKE_USAGE = `Usage: npm run local -- invoke <stack> <function> [options]

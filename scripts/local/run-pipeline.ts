@@ -8,7 +8,8 @@ import { startInvokeEndpoint } from '../../local/invoke/invoke-endpoint';
 import { writeSession } from '../../local/invoke/session-file';
 import { startLocalPipeline, type LocalPipeline } from '../../local/pipeline/local-pipeline';
 import { formatPipelineEvent } from '../../local/pipeline/terminal-report';
-import { EXIT_USAGE, reportFailure, ROOT, stackDirectory, synthesize, UsageError, wholeNumber } from './cli-support';
+import { reportFailure, ROOT, stackDirectory, synthesize } from './cli-support';
+import { EXIT_USAGE, UsageError, wholeNumber } from './usage-error';
 
 const DEFAULT_PORT = 3000;
 

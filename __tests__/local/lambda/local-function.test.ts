@@ -171,6 +171,26 @@ describe('LocalFunction', () => {
     expect(lines).toEqual(['info 2', 'warning 2', 'two', 'lines', 'no newline 2']);
   });
 
+  it("gives each invocation's own lines to its onLog, the cold start's to the first, while others run alongside", async () => {
+    const fn = localFunction('log', { maxConcurrency: 2 });
+    const first: string[] = [];
+    const second: string[] = [];
+    await Promise.all([fn.invoke({ id: 1 }, { onLog: (line) => first.push(line) }), fn.invoke({ id: 2 }, { onLog: (line) => second.push(line) })]);
+    expect(first).toEqual(['cold start', 'info 1', 'warning 1', 'two', 'lines', 'no newline 1']);
+    expect(second).toEqual(['cold start', 'info 2', 'warning 2', 'two', 'lines', 'no newline 2']);
+  });
+
+  it('reports the init duration on a cold start only, and the memory the environment has held', async () => {
+    const echo = localFunction('echo');
+    const cold = await echo.invoke({});
+    const warm = await echo.invoke({});
+    expect(cold.initDurationMs).toBeGreaterThan(0);
+    expect(warm.initDurationMs).toBeUndefined();
+    expect(cold.maxMemoryUsedMb).toBeGreaterThan(0);
+    // A high-water mark: it never falls within one environment.
+    expect(warm.maxMemoryUsedMb).toBeGreaterThanOrEqual(cold.maxMemoryUsedMb!);
+  });
+
   it('reports a function that runs out of memory, exits or throws outside its handler', async () => {
     const hog = failed(await localFunction('hog', { memoryMb: 32 }).invoke({}));
     expect(hog.error.errorType).toBe('Runtime.OutOfMemory');

@@ -1,0 +1,16 @@
+/** Mistakes in what a person typed: reported with their message alone and exit status 2. */
+
+export class UsageError extends Error {}
+
+export const EXIT_USAGE = 2;
+
+/** What node:util's parseArgs throws for an unknown option or a missing value. */
+export function isArgumentError(error: unknown): boolean {
+  return String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS_');
+}
+
+export function wholeNumber(option: string, text: string, max: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value > max) throw new UsageError(`${option} takes a whole number from 0 to ${max}, got "${text}".`);
+  return value;
+}

@@ -8,15 +8,12 @@ import { eventCommand } from './local/event-command';
 import { invokeCommand } from './local/invoke-command';
 import { runPipelineCommand } from './local/run-pipeline';
 
-// The SDK warns about Node < 22 once per process; the note below says it once instead.
+// The SDK warns about Node < 22 once per process; the commands note it once instead.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'event') return eventCommand(rest);
-  if (Number(process.versions.node.split('.')[0]) < 22) {
-    console.error(`note      the functions are declared nodejs22.x; this machine runs them on Node ${process.versions.node}`);
-  }
   if (command === 'invoke') return invokeCommand(rest);
   return runPipelineCommand(argv);
 }

@@ -129,6 +129,38 @@ test("a function that runs past its timeout fails as Lambda's Sandbox.Timedout",
   }
 });
 
+test('Ctrl-C during an invocation stops what it started', async () => {
+  const held: Socket[] = [];
+  const blackHole: Server = createServer((socket) => held.push(socket));
+  await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
+  const { port } = blackHole.address() as { port: number };
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/local.ts', 'invoke', 'orders-pipeline', 'POC-Lambda-1', '--event', '-', '--env', `AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:${port}`, '--no-synth'],
+    { cwd: PROJECT_ROOT, env },
+  );
+  const order = { messageId: 'm-1', body: '{"item": "latex gloves", "customerID": "12345"}', attributes: { SentTimestamp: String(Date.now()) } };
+  child.stdin.end(JSON.stringify({ Records: [order] }));
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  try {
+    // The handler is waiting on the black hole once the function has connected to it.
+    const giveUpAt = Date.now() + 120_000;
+    while (held.length === 0 && child.exitCode === null && Date.now() < giveUpAt) await sleep(100);
+    expect(held.length).toBeGreaterThan(0);
+    child.kill('SIGINT');
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(130);
+    const [, dynamodbPort] = /started {3}DynamoDB Local on http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr) ?? [];
+    expect(await acceptsConnections(Number(dynamodbPort))).toBe(false);
+    expect(processesMentioning('DynamoDBLocal.jar', `-port ${dynamodbPort}`)).toEqual([]);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    held.forEach((socket) => socket.destroy());
+    blackHole.close();
+  }
+});
+
 test('bad input gets one clear message, exit status 2, and starts nothing', async () => {
   const folder = mkdtempSync(join(tmpdir(), 'invoke-bad-'));
   try {

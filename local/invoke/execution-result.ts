@@ -21,7 +21,7 @@ export function executionResult(run: FunctionRun): ExecutionResult {
   return {
     response: JSON.stringify(responsePayload(invocation), null, 2),
     heading: `Execution result: ${status} (${run.functionName})`,
-    log: invocationLog(invocation, run.logLines, run.memorySizeMb),
+    log: invocationLog(invocation, { init: run.initLogLines, invoke: run.logLines }, run.memorySizeMb),
     requestId: invocation.requestId,
   };
 }

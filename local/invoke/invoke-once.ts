@@ -13,7 +13,9 @@ export interface FunctionRun {
   readonly functionName: string;
   readonly memorySizeMb: number;
   readonly invocation: Invocation;
-  /** What the function wrote during this invocation, its cold start included. */
+  /** What the function wrote while its bundle loaded, on a cold start. */
+  readonly initLogLines: readonly string[];
+  /** What the function wrote during this invocation. */
   readonly logLines: readonly string[];
 }
 
@@ -28,9 +30,10 @@ export class PayloadTooLargeError extends Error {
 export async function invokeOnce(fn: LocalFunction, event: unknown): Promise<FunctionRun> {
   const bytes = Buffer.byteLength(JSON.stringify(event) ?? '');
   if (bytes > MAX_PAYLOAD_BYTES) throw new PayloadTooLargeError(bytes);
+  const initLogLines: string[] = [];
   const logLines: string[] = [];
-  const invocation = await fn.invoke(event, { onLog: (line) => logLines.push(line) });
-  return { functionName: fn.functionName, memorySizeMb: fn.memoryMb, invocation: withinResponseLimit(invocation), logLines };
+  const invocation = await fn.invoke(event, { onLog: (line, init) => (init ? initLogLines : logLines).push(line) });
+  return { functionName: fn.functionName, memorySizeMb: fn.memoryMb, invocation: withinResponseLimit(invocation), initLogLines, logLines };
 }
 
 /** A result over the limit reaches no caller: Lambda reports a function error instead. */

@@ -32,10 +32,10 @@ export interface Request {
   readonly payload: string;
   readonly settle: (invocation: Invocation) => void;
   /**
-   * The lines written while this request held the environment, its cold start included:
-   * what Lambda's log tail returns for one invocation.
+   * The lines written while this request held the environment, its cold start's included
+   * (`init` true: written while the bundle loaded, which Lambda logs before START).
    */
-  readonly onLog?: (line: string) => void;
+  readonly onLog?: (line: string, init: boolean) => void;
 }
 
 export interface EnvironmentOwner {
@@ -197,7 +197,7 @@ export class ExecutionEnvironment {
 
   private log(line: string): void {
     this.settings.log(line);
-    this.request?.onLog?.(line);
+    this.request?.onLog?.(line, !this.ready);
   }
 
   private onError(error: Error & { code?: string }): void {

@@ -37,9 +37,12 @@ export function reportLine(invocation: Invocation, memorySizeMb: number): string
   return fields.join('\t');
 }
 
-/** The function's log for one invocation as CloudWatch shows it: its own lines between START and END, then REPORT. */
-export function invocationLog(invocation: Invocation, lines: readonly string[], memorySizeMb: number): string[] {
-  return [startLine(invocation.requestId), ...lines, endLine(invocation.requestId), reportLine(invocation, memorySizeMb)];
+/**
+ * The function's log for one invocation as CloudWatch shows it: what a cold start wrote
+ * while loading, then its own lines between START and END, then REPORT.
+ */
+export function invocationLog(invocation: Invocation, lines: { readonly init: readonly string[]; readonly invoke: readonly string[] }, memorySizeMb: number): string[] {
+  return [...lines.init, startLine(invocation.requestId), ...lines.invoke, endLine(invocation.requestId), reportLine(invocation, memorySizeMb)];
 }
 
 /**

@@ -41,5 +41,5 @@ export type Invocation = InvocationSuccess | InvocationFailure;
 /** Anything that can be invoked like a Lambda function: the local runtime's functions, or a fake in a test. */
 export interface Invokable {
   readonly functionName: string;
-  invoke(event: unknown, options?: { readonly onLog?: (line: string) => void }): Promise<Invocation>;
+  invoke(event: unknown, options?: { readonly onLog?: (line: string, init: boolean) => void }): Promise<Invocation>;
 }

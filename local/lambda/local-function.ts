@@ -33,7 +33,8 @@ export interface LocalFunctionOptions {
 }
 
 export interface InvokeOptions {
-  readonly onLog?: (line: string) => void;
+  /** `init` is true for a line written while a cold start loaded the bundle. */
+  readonly onLog?: (line: string, init: boolean) => void;
 }
 
 const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;

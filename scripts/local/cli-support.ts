@@ -37,6 +37,12 @@ export function stackDirectory(stack: string): string {
   return directory;
 }
 
+/** Said once before functions run, rather than by the SDK in every execution environment. */
+export function nodeVersionNote(): string | undefined {
+  if (Number(process.versions.node.split('.')[0]) >= 22) return undefined;
+  return `note      the functions are declared nodejs22.x; this machine runs them on Node ${process.versions.node}`;
+}
+
 /** Reports a failed command: a usage error as its message, anything else with its stack. */
 export function reportFailure(error: unknown): number {
   if (error instanceof UsageError) {

@@ -18,8 +18,8 @@ import type { PipelineEvent } from '../../local/pipeline/pipeline-events';
 import { formatPipelineEvent } from '../../local/pipeline/terminal-report';
 import { findFunction, UnknownFunctionError } from '../../local/stack/stack-functions';
 import { SynthesizedStack } from '../../local/stack/synthesized-stack';
-import { reportFailure, ROOT, stackDirectory, synthesize } from './cli-support';
-import { EXIT_USAGE, UsageError } from './usage-error';
+import { nodeVersionNote, reportFailure, ROOT, stackDirectory, synthesize } from './cli-support';
+import { EXIT_USAGE, parseCommandLine, UsageError } from './usage-error';
 import { readEventInput, type EventInput } from './event-input';
 
 export const INVOKE_USAGE = `Usage: npm run local -- invoke <stack> <function> [options]
@@ -30,7 +30,8 @@ buckets and database, created empty), not what invokes it. The response goes to 
 output; the function's log, its REPORT line and what its resources hold afterwards go to
 standard error.
 
-  <function>          as the stack names it (dev-POC-Lambda-1) or its construct id (store-order)
+  <function>          as the stack names it (dev-POC-Lambda-1), by its construct id
+                      (store-order), or as the lab names it (POC-Lambda-1)
 
 Options:
   --event <file>      the event (JSON); - reads standard input, as does a pipe when
@@ -94,18 +95,10 @@ function parseInvokeCli(argv: string[]): InvokeOptions | 'help' {
 
 /** The exit status: 0 the function succeeded, 1 it failed, 2 it could not be run. */
 export async function invokeCommand(argv: string[]): Promise<number> {
-  let options: InvokeOptions | 'help';
+  const parsed = parseCommandLine(parseInvokeCli, argv, INVOKE_USAGE);
+  if ('exit' in parsed) return parsed.exit;
+  const { options } = parsed;
   let input: EventInput;
-  try {
-    options = parseInvokeCli(argv);
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${INVOKE_USAGE}`);
-    return EXIT_USAGE;
-  }
-  if (options === 'help') {
-    console.log(INVOKE_USAGE);
-    return 0;
-  }
   try {
     input = readEventInput(options.eventOption);
   } catch (error) {
@@ -144,22 +137,37 @@ async function invokeAlone(options: InvokeOptions, input: EventInput): Promise<I
   const stack = SynthesizedStack.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
   // Before any emulator starts: an unknown name costs nothing.
   const { functionName } = findFunction(stack, options.functionName);
+  const note = nodeVersionNote();
+  if (note !== undefined) console.error(note);
   console.error(`invoke    ${functionName} of ${options.stack}, alone, event from ${input.source}`);
-  const pipeline = await startLocalPipeline({
-    stackDir,
-    onlyFunction: functionName,
-    environment: options.environment,
-    onEvent: printProgress,
-  });
+  // Ctrl-C must not leave a JVM behind: what started is stopped first, also mid-start.
+  const running: { pipeline?: LocalPipeline; interrupted?: boolean } = {};
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (running.interrupted) process.exit(130);
+    running.interrupted = true;
+    console.error(`\nstopping  (${signal}) ...`);
+    void running.pipeline?.stop().finally(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
   try {
-    if (options.putFile !== undefined) await putObjectsOfEvent(pipeline, input.event, options.putFile);
-    const run = await invokeOnce(pipeline.functions.get(functionName)!, input.event);
-    // Whatever the invocation set going (an email) is captured before the contents are read.
-    await pipeline.idle();
-    return { run, afterwards: await describeStackContents(pipeline.resources, pipeline.clients) };
+    running.pipeline = await startLocalPipeline({ stackDir, onlyFunction: functionName, environment: options.environment, onEvent: printProgress });
+    if (running.interrupted) {
+      await running.pipeline.stop();
+      process.exit(130);
+    }
+    return await invokeIn(running.pipeline, functionName, input.event, options.putFile);
   } finally {
-    await pipeline.stop();
+    if (!running.interrupted) await running.pipeline?.stop();
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
   }
+}
+
+async function invokeIn(pipeline: LocalPipeline, functionName: string, event: unknown, putFile: string | undefined): Promise<InvokeOutcome> {
+  if (putFile !== undefined) await putObjectsOfEvent(pipeline, event, putFile);
+  const run = await invokeOnce(pipeline.functions.get(functionName)!, event);
+  // Whatever the invocation set going (an email) is captured before the contents are read.
+  await pipeline.idle();
+  return { run, afterwards: await describeStackContents(pipeline.resources, pipeline.clients) };
 }
 
 /** Progress on standard error: what starts, what is created, what is emailed; the function's own lines come with the result. */

@@ -8,8 +8,8 @@ import { startInvokeEndpoint } from '../../local/invoke/invoke-endpoint';
 import { writeSession } from '../../local/invoke/session-file';
 import { startLocalPipeline, type LocalPipeline } from '../../local/pipeline/local-pipeline';
 import { formatPipelineEvent } from '../../local/pipeline/terminal-report';
-import { reportFailure, ROOT, stackDirectory, synthesize } from './cli-support';
-import { EXIT_USAGE, UsageError, wholeNumber } from './usage-error';
+import { nodeVersionNote, reportFailure, ROOT, stackDirectory, synthesize } from './cli-support';
+import { parseCommandLine, UsageError, wholeNumber } from './usage-error';
 
 const DEFAULT_PORT = 3000;
 
@@ -120,18 +120,11 @@ export async function runPipelineCommand(argv: string[]): Promise<number> {
 }
 
 async function runPipeline(argv: string[]): Promise<number> {
-  let options: CliOptions | 'help';
-  try {
-    options = parseCli(argv);
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${USAGE}`);
-    return EXIT_USAGE;
-  }
-  if (options === 'help') {
-    console.log(USAGE);
-    return 0;
-  }
-  const cli = options;
+  const parsed = parseCommandLine(parseCli, argv, USAGE);
+  if ('exit' in parsed) return parsed.exit;
+  const cli = parsed.options;
+  const note = nodeVersionNote();
+  if (note !== undefined) console.log(note);
   if (cli.synth) synthesize();
   const stackDir = stackDirectory(cli.stack);
 

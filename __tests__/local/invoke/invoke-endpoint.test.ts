@@ -31,7 +31,8 @@ describe("a running session's invoke endpoint", () => {
     expect(response.status).toBe(200);
     const run = (await response.json()) as FunctionRun;
     expect(run).toMatchObject({ functionName: 'dev-log-lines', memorySizeMb: 128, invocation: { ok: true, result: 'logged' } });
-    expect(run.logLines).toEqual(['cold start', 'info 7', 'warning 7', 'two', 'lines', 'no newline 7']);
+    expect(run.initLogLines).toEqual(['cold start']);
+    expect(run.logLines).toEqual(['info 7', 'warning 7', 'two', 'lines', 'no newline 7']);
     expect(invoked.map((each) => each.invocation.requestId)).toEqual([run.invocation.requestId]);
     expect((await post('dev-log-lines', '{"id": 8}')).status).toBe(200);
   });

@@ -25,9 +25,10 @@ describe('the execution report', () => {
     expect(reportLine(timedOut, 256)).toBe(`REPORT RequestId: ${REQUEST_ID}\tDuration: 3000.50 ms\tBilled Duration: 3001 ms\tMemory Size: 256 MB\tStatus: timeout`);
   });
 
-  it("puts the function's own lines between START and END", () => {
+  it("puts the cold start's lines before START and the invocation's own between START and END", () => {
     const invocation: Invocation = { ok: true, requestId: REQUEST_ID, durationMs: 1, result: 'ok' };
-    expect(invocationLog(invocation, ['one', 'two'], 128)).toEqual([
+    expect(invocationLog(invocation, { init: ['loading'], invoke: ['one', 'two'] }, 128)).toEqual([
+      'loading',
       `START RequestId: ${REQUEST_ID} Version: $LATEST`,
       'one',
       'two',

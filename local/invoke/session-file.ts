@@ -5,7 +5,7 @@
  * process being gone.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -24,12 +24,28 @@ function sessionPath(projectRoot: string, stack: string): string {
 
 export function writeSession(projectRoot: string, stack: string, session: LocalSession): () => void {
   const path = sessionPath(projectRoot, stack);
-  mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
+  const folder = join(path, '..');
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  refuseSharedFolder(join(folder, '..'));
+  refuseSharedFolder(folder);
   writeFileSync(path, JSON.stringify(session), { mode: 0o600 });
   return () => {
     // Another session of the same stack may have replaced the file since; it keeps its own.
     if (readSessionFile(path)?.pid === session.pid) rmSync(path, { force: true });
   };
+}
+
+/**
+ * The temporary folder is everyone's: a folder made there in advance by another user (or a
+ * link to one) could hand out a token or swap the endpoint, so only one of our own, closed
+ * to others, is used.
+ */
+function refuseSharedFolder(folder: string): void {
+  const stat = lstatSync(folder);
+  const ownUid = process.getuid?.();
+  if (!stat.isDirectory() || (ownUid !== undefined && stat.uid !== ownUid) || (stat.mode & 0o077) !== 0) {
+    throw new Error(`Refusing to keep the session's token in ${folder}: it is not a folder of this user's closed to others. Remove it and start again.`);
+  }
 }
 
 /** The running session of the stack, or undefined when there is none (or only a dead one's file). */

@@ -10,22 +10,9 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { exitCodeOf, formatReport } from './conformance/outcome';
-import { FidelityFolderMissing, runConformance } from './conformance/run';
+import { conformance } from './conformance/run';
 
 const FIDELITY = resolve(__dirname, '..', '..', 'shared', 'fidelity');
 
-async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { verbose: { type: 'boolean', default: false } } });
-  try {
-    const reports = await runConformance(FIDELITY);
-    console.log(formatReport(reports, values.verbose));
-    return exitCodeOf(reports);
-  } catch (error) {
-    if (!(error instanceof FidelityFolderMissing)) throw error;
-    console.error(error.message);
-    return 2;
-  }
-}
-
-main().then((code) => process.exit(code));
+const { values } = parseArgs({ options: { verbose: { type: 'boolean', default: false } } });
+conformance(FIDELITY, { verbose: values.verbose, out: console.log, err: console.error }).then((code) => process.exit(code));

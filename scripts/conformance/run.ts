@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runBatchVector } from './batch-vectors';
 import { runFilterVector } from './filter-vectors';
-import type { AreaReport, Outcome } from './outcome';
+import { exitCodeOf, formatReport, type AreaReport, type Outcome } from './outcome';
 import { runVtlVector } from './vtl-vectors';
 
 /** The folder of AWS-recorded vectors is not where it should be. */
@@ -31,6 +31,24 @@ export async function runConformance(folder: string): Promise<AreaReport[]> {
     { area: 'event filters', outcomes: filter.map(runFilterVector) },
     { area: 'partial batch responses', outcomes: batchOutcomes },
   ];
+}
+
+/**
+ * The whole run, as `npm run conformance` makes it: the report on `out`, and the exit
+ * code: 0 when no vector got a different answer, 1 when one did, 2 when the vectors are
+ * not there (said on `err`).
+ */
+export async function conformance(folder: string, options: { verbose: boolean; out: (text: string) => void; err: (text: string) => void }): Promise<number> {
+  let reports: AreaReport[];
+  try {
+    reports = await runConformance(folder);
+  } catch (error) {
+    if (!(error instanceof FidelityFolderMissing)) throw error;
+    options.err(error.message);
+    return 2;
+  }
+  options.out(formatReport(reports, options.verbose));
+  return exitCodeOf(reports);
 }
 
 function vectors<T>(folder: string, file: string): T[] {

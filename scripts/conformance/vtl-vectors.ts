@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { integrationRequestBody } from '../../local/api-gateway/integration-request';
 import { integrationResponse } from '../../local/api-gateway/integration-response';
-import type { MethodRequest } from '../../local/api-gateway/method-request';
+import { noOverrides, type TemplateScope } from '../../local/api-gateway/mapping-template';
+import { templateParameters, type MethodRequest } from '../../local/api-gateway/method-request';
 import { mockIntegration } from '../../local/api-gateway/mock-integration';
 import type { AuthorizedContext } from '../../local/api-gateway/request-context';
 import type { ApiIntegration } from '../../local/api-gateway/rest-api-definition';
@@ -68,10 +69,11 @@ function renderSteps(steps: readonly VtlStep[]): string {
   const type = second?.mock ? 'MOCK' : 'AWS';
   const request = methodRequest(first);
   const context = CONTEXT;
-  const rendered = integrationRequestBody(integration(type, first.template), request, context, WHERE);
+  const scope: TemplateScope = { params: templateParameters(request, first.params?.path), overrides: noOverrides() };
+  const rendered = integrationRequestBody(integration(type, first.template), request, context, scope, WHERE);
   if (second === undefined) return rendered;
   const endpoint = second.mock ? mockIntegration(rendered, WHERE) : { statusCode: 200, body: typeof second.body === 'string' ? second.body : rendered };
-  const response = integrationResponse(integration(type, undefined, second.template), endpoint, request, context, () => undefined, () => undefined, WHERE);
+  const response = integrationResponse(integration(type, undefined, second.template), endpoint, request, context, scope, () => undefined, () => undefined, WHERE);
   return response.body;
 }
 

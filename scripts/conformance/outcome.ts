@@ -71,6 +71,6 @@ export function formatReport(reports: readonly AreaReport[], verbose: boolean): 
 }
 
 function show(value: unknown): string {
-  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  const text = JSON.stringify(value) ?? String(value);
   return text.length > 300 ? `${text.slice(0, 300)}...` : text;
 }

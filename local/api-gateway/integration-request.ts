@@ -1,5 +1,5 @@
 import { GatewayError } from './gateway-responses';
-import { renderMappingTemplate } from './mapping-template';
+import { renderMappingTemplate, type TemplateScope } from './mapping-template';
 import type { MethodRequest } from './method-request';
 import type { AuthorizedContext } from './request-context';
 import type { ApiIntegration } from './rest-api-definition';
@@ -8,12 +8,14 @@ import type { ApiIntegration } from './rest-api-definition';
  * The integration request's body: the request template for the client's content type,
  * rendered, or the client's body passed through, as the integration's passthrough
  * behaviour decides.
+ *
+ * @param scope `$input.params()`, and the overrides the template sets for the rest of the request
  */
-export function integrationRequestBody(integration: ApiIntegration, request: MethodRequest, context: AuthorizedContext, where: string): string {
+export function integrationRequestBody(integration: ApiIntegration, request: MethodRequest, context: AuthorizedContext, scope: TemplateScope, where: string): string {
   const template = requestTemplate(integration, request.contentType);
   if (template === undefined) return request.body;
   try {
-    return renderMappingTemplate(template, { body: request.body, context });
+    return renderMappingTemplate(template, { body: request.body, context, ...scope });
   } catch (error) {
     const notJson = error instanceof SyntaxError ? jsonParseError(request.body) : undefined;
     if (notJson !== undefined) {

@@ -1,16 +1,19 @@
 import type { AwsIntegrationResponse } from './aws-integration';
 import { chooseContentType, GatewayError, type RenderedResponse } from './gateway-responses';
-import { renderMappingTemplate } from './mapping-template';
+import { renderMappingTemplate, type ContextOverrides, type TemplateScope } from './mapping-template';
 import { headerValue, type MethodRequest, type ParameterValues } from './method-request';
 import type { AuthorizedContext } from './request-context';
 import type { ApiIntegration } from './rest-api-definition';
+import { vtlText } from './vtl-values';
 
 /**
  * The integration response: the one whose selection pattern matches the endpoint's
  * status code (else the default one), its template for the content type the client
- * accepts, and its response parameters as headers.
+ * accepts, and its response parameters as headers; then what the templates set on
+ * `$context.responseOverride` (status, headers) over those.
  *
  * @param context `$context` as its template sees it
+ * @param scope `$input.params()`, and the overrides the request's templates set
  * @param parameterValue sources of response parameters, read after the integration
  * @param log the execution log
  */
@@ -19,6 +22,7 @@ export function integrationResponse(
   endpoint: AwsIntegrationResponse,
   request: MethodRequest,
   context: AuthorizedContext,
+  scope: TemplateScope,
   parameterValue: ParameterValues,
   log: (line: string) => void,
   where: string,
@@ -40,7 +44,7 @@ export function integrationResponse(
   let body: string;
   try {
     // An empty template, like none, passes the integration's body through.
-    body = template === undefined || template.trim() === '' ? endpoint.body : renderMappingTemplate(template, { body: endpoint.body, context });
+    body = template === undefined || template.trim() === '' ? endpoint.body : renderMappingTemplate(template, { body: endpoint.body, context, ...scope });
   } catch (error) {
     throw new GatewayError('API_CONFIGURATION_ERROR', undefined, {
       log: `Execution failed due to configuration error: Unable to transform response (${where}): ${(error as Error).message}`,
@@ -52,5 +56,21 @@ export function integrationResponse(
     const value = source === 'integration.response.body' ? endpoint.body : parameterValue(source);
     if (name !== undefined && value !== undefined) headers[name] = value;
   }
-  return { statusCode: selected.statusCode, headers, body };
+  return withResponseOverride({ statusCode: selected.statusCode, headers, body }, scope.overrides.response, where);
+}
+
+/** The method response with `$context.responseOverride.status` and `.header.<name>` applied. */
+function withResponseOverride(response: RenderedResponse, override: ContextOverrides['response'], where: string): RenderedResponse {
+  const headers = { ...response.headers };
+  for (const [name, value] of Object.entries(override.header)) {
+    if (value !== null && value !== undefined) headers[name] = vtlText(value);
+  }
+  if (override.status === undefined || override.status === null || override.status === '') return { ...response, headers };
+  const statusCode = Number(override.status);
+  if (!Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) {
+    throw new GatewayError('API_CONFIGURATION_ERROR', undefined, {
+      log: `Execution failed due to configuration error: $context.responseOverride.status is ${vtlText(override.status)}, not a status code (${where})`,
+    });
+  }
+  return { ...response, statusCode, headers };
 }

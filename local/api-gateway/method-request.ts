@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { contextVariable, type ContextVariables } from './context-variables';
+import type { RequestParameters } from './input-variable';
 
 /**
  * The method request: what the client sent, as API Gateway's validators, authorizers
@@ -54,6 +55,16 @@ export function requestParameter(
   if (where === 'querystring') return { value: request.query.get(name) ?? undefined };
   if (where === 'path') return { value: pathParameters?.[name] };
   return undefined;
+}
+
+/** The method request's parameters as `$input.params()` gives them to mapping templates. */
+export function templateParameters(request: MethodRequest, pathParameters: Readonly<Record<string, string>> | undefined): RequestParameters {
+  const header: Record<string, string> = {};
+  for (const name of Object.keys(request.headers)) {
+    const value = headerValue(request.headers, name);
+    if (value !== undefined) header[name] = value;
+  }
+  return { path: { ...pathParameters }, querystring: Object.fromEntries(request.query), header };
 }
 
 export function headerValue(headers: IncomingMessage['headers'], name: string): string | undefined {

@@ -5,7 +5,8 @@ import { GatewayError, renderGatewayResponse, type RenderedResponse } from './ga
 import { integrationRequestBody } from './integration-request';
 import { integrationResponse } from './integration-response';
 import { mockIntegration } from './mock-integration';
-import { headerValue, parameterValues, type MethodRequest, type ParameterValues } from './method-request';
+import { noOverrides, type ContextOverrides, type TemplateScope } from './mapping-template';
+import { headerValue, parameterValues, templateParameters, type MethodRequest, type ParameterValues } from './method-request';
 import {
   withAuthorizer,
   withError,
@@ -94,13 +95,15 @@ export class RequestLifecycle {
       if (!integration) {
         throw new GatewayError('API_CONFIGURATION_ERROR', undefined, { log: `${where} has no aws_api_gateway_integration` });
       }
-      const body = integrationRequestBody(integration, request, authorized, where);
+      const scope: TemplateScope = { params: templateParameters(request, route.pathParameters), overrides: noOverrides() };
+      const body = integrationRequestBody(integration, request, authorized, scope, where);
+      if (integration.type === 'AWS') refuseRequestOverrides(scope.overrides, where);
       const integrationStartedAt = Date.now();
       const endpoint = await this.integration(integration, body, parameterValues(request, route.pathParameters, authorized), where);
       const integrated = withIntegration(authorized, endpoint.statusCode, Date.now() - integrationStartedAt);
       reached = integrated;
       const parameterValue = parameterValues(request, route.pathParameters, integrated);
-      const response = integrationResponse(integration, endpoint, request, authorized, parameterValue, this.logFor(integrated), where);
+      const response = integrationResponse(integration, endpoint, request, authorized, scope, parameterValue, this.logFor(integrated), where);
       return { context: integrated, response };
     } catch (error) {
       return this.refuse(this.asGatewayError(error, reached), reached, request, route);
@@ -152,4 +155,19 @@ export class RequestLifecycle {
   private logFor(context: RequestContext): (line: string) => void {
     return (line) => this.options.log(`(${context.requestId}) ${line}`);
   }
+}
+
+/**
+ * The local AWS integrations call their service with the rendered body and the
+ * integration's request parameters only; headers, path or query string set on
+ * `$context.requestOverride` would be lost, so they are refused.
+ */
+function refuseRequestOverrides(overrides: ContextOverrides, where: string): void {
+  const set = Object.entries(overrides.request).flatMap(([group, values]) =>
+    typeof values === 'object' && values !== null ? Object.keys(values).map((name) => `${group}.${name}`) : [group],
+  );
+  if (set.length === 0) return;
+  throw new GatewayError('API_CONFIGURATION_ERROR', undefined, {
+    log: `${where}: $context.requestOverride (${set.join(', ')}) on an AWS integration is not supported locally`,
+  });
 }

@@ -5,14 +5,19 @@
  * to the function when ANY pattern matches, and with no patterns every record is sent.
  *
  * Supported, as Lambda documents them ("Control which events Lambda sends to your
- * function"): exact values (strings, numbers, booleans, null), nested objects, `prefix`,
- * `suffix`, `equals-ignore-case`, `anything-but` (a value, a list of strings or of
- * numbers, or `{prefix}` / `{suffix}` / `{equals-ignore-case}`), `numeric` (`=`, `<`,
- * `<=`, `>`, `>=` and ranges), `exists` and `$or`. Anything else, such as EventBridge's
- * `wildcard` and `cidr`, throws when the patterns are compiled: a pattern this module
- * cannot evaluate exactly must never silently match or silently drop records.
+ * function") and Event Ruler implements them: exact values (strings, numbers, booleans,
+ * null), nested objects, `prefix`, `suffix`, `equals-ignore-case`, `wildcard`, `cidr`,
+ * `anything-but` (a value, a list of strings or of numbers, or `{prefix}` / `{suffix}` /
+ * `{wildcard}` with a string or a list of them, or `{equals-ignore-case}`), `numeric`
+ * (`=`, `<`, `<=`, `>`, `>=` and ranges), `exists` and `$or`. A pattern AWS would refuse
+ * throws a PatternError when the patterns are compiled; one this module cannot evaluate
+ * exactly throws an error saying it is "not supported locally": it must never silently
+ * match or silently drop records. Checked against AWS-recorded answers with
+ * `npm run conformance` (../shared/fidelity/filter.json).
  *
  * Matching rules taken from Event Ruler:
+ * - Field names are dotted paths: `{"state.status": ...}` and `{"state": {"status": ...}}`
+ *   name one field, in patterns and in records (see dotted-keys.ts).
  * - A field's pattern is always an array (or a nested object); the field matches when
  *   any entry matches. Fields of one object are ANDed.
  * - When the record's value is an array, the field matches when any element matches.
@@ -26,10 +31,14 @@
  *   in a stream record, so `numeric` never matches them, as in AWS.
  * - `anything-but` needs the field to be present: an absent field matches nothing but
  *   `exists: false`. A string (or string list) `anything-but` matches any other leaf
- *   value, numbers and null included; a numeric one, and the `prefix`, `suffix` and
- *   `equals-ignore-case` forms, match only values of their own type (AWS does not
- *   document these mixed-type cases).
+ *   value, numbers and null included, and so do the `prefix`, `suffix`, `wildcard` and
+ *   `equals-ignore-case` forms (as AWS answers: `{"anything-but": {"prefix": "a"}}`
+ *   matches 12 and null). A numeric one matches only numbers (AWS does not document it).
  */
+
+import { nestEventKeys, nestPatternKeys } from './dotted-keys';
+import { compileCidr } from './filter-cidr';
+import { compileWildcard } from './filter-wildcard';
 
 /** A record view: what Lambda matches patterns against (see sqsFilterView for SQS). */
 export type RecordMatcher = (record: object) => boolean;
@@ -52,19 +61,20 @@ type FieldPattern = { readonly kind: 'object'; readonly pattern: ObjectPattern }
 
 /** Operators that are not field names inside `$or` (Ruler refuses them there too). */
 const OPERATORS = new Set(['prefix', 'suffix', 'anything-but', 'numeric', 'exists', 'equals-ignore-case', 'wildcard', 'cidr']);
-/** EventBridge operators Lambda event filtering does not document, named in the error. */
-const UNSUPPORTED_OPERATORS = new Set(['wildcard', 'cidr']);
 
 /**
  * Compiles `filter_criteria.filter[].pattern` strings into one predicate.
  *
- * @throws Error naming the pattern (and the operator, for an operator this module does
- *   not support) when a pattern is not valid JSON or not a valid filter pattern.
+ * @throws PatternError naming the pattern when a pattern is not valid JSON or not a
+ *   valid filter pattern; NotSupportedLocally when it is valid but cannot be evaluated here
  */
 export function compileFilterCriteria(patterns: readonly string[]): RecordMatcher {
   const compiled = patterns.map((pattern) => compilePattern(pattern));
   if (compiled.length === 0) return () => true;
-  return (record) => compiled.some((pattern) => matchObject(pattern, record as Json));
+  return (record) => {
+    const nested = nestEventKeys(record as Json);
+    return compiled.some((pattern) => matchObject(pattern, nested));
+  };
 }
 
 /**
@@ -93,10 +103,18 @@ function parseJsonDocument(text: string): unknown {
 // ---------------------------------------------------------------------------------
 // Compilation
 
-class PatternError extends Error {
+export class PatternError extends Error {
   constructor(message: string, pattern: string) {
     super(`Invalid Lambda filter pattern ${pattern}: ${message}`);
     this.name = 'PatternError';
+  }
+}
+
+/** A valid pattern (as far as is known) that this module cannot evaluate exactly. */
+export class NotSupportedLocally extends Error {
+  constructor(what: string, pattern: string) {
+    super(`Lambda filter pattern ${pattern}: ${what} is not supported locally`);
+    this.name = 'NotSupportedLocally';
   }
 }
 
@@ -108,7 +126,10 @@ function compilePattern(source: string): ObjectPattern {
     throw new PatternError(`not JSON (${(error as Error).message})`, source);
   }
   if (!isPlainObject(parsed)) throw new PatternError('a pattern must be a JSON object', source);
-  return compileObject(parsed, source, false);
+  const nested = nestPatternKeys(parsed, (path) => {
+    throw new NotSupportedLocally(`giving the field "${path}" values under two spellings (dotted and nested)`, source);
+  });
+  return compileObject(nested, source, false);
 }
 
 function compileObject(pattern: Record<string, unknown>, source: string, insideOr: boolean): ObjectPattern {
@@ -170,6 +191,15 @@ function compileOperator(field: string, expression: Record<string, unknown>, sou
     throw new PatternError(`"${field}": ${operator} ${message}`, source);
   };
   switch (operator) {
+    case 'wildcard': {
+      const test = compileWildcardOperand(operand, fail, source);
+      return { kind: 'leaf', test: (candidate) => typeof candidate === 'string' && test(candidate) };
+    }
+    case 'cidr': {
+      const test = compileCidr(operand);
+      if (typeof test !== 'function') return fail(test.invalid.replace(/^cidr /, ''));
+      return { kind: 'leaf', test };
+    }
     case 'prefix':
     case 'suffix': {
       const test = compileAffix(operator, operand, fail);
@@ -181,7 +211,7 @@ function compileOperator(field: string, expression: Record<string, unknown>, sou
       return { kind: 'leaf', test: (candidate) => typeof candidate === 'string' && foldCase(candidate) === expected };
     }
     case 'anything-but':
-      return { kind: 'leaf', test: compileAnythingBut(operand, fail) };
+      return { kind: 'leaf', test: compileAnythingBut(operand, fail, source) };
     case 'numeric': {
       const test = compileNumeric(operand, fail);
       return { kind: 'leaf', test: (candidate) => typeof candidate === 'number' && test(candidate) };
@@ -190,13 +220,17 @@ function compileOperator(field: string, expression: Record<string, unknown>, sou
       if (typeof operand !== 'boolean') return fail('must be true or false');
       return { kind: 'exists', exists: operand };
     default:
-      throw new PatternError(
-        UNSUPPORTED_OPERATORS.has(operator)
-          ? `"${field}": the operator "${operator}" is not supported by Lambda event filtering (an EventBridge-only operator)`
-          : `"${field}": unknown operator "${operator}"`,
-        source,
-      );
+      throw new PatternError(`"${field}": unknown operator "${operator}"`, source);
   }
+}
+
+/** A wildcard pattern string as a test, or the pattern refused as invalid or unsupported. */
+function compileWildcardOperand(operand: unknown, fail: (message: string) => never, source: string): (value: string) => boolean {
+  if (typeof operand !== 'string') return fail('must be a string');
+  const test = compileWildcard(operand);
+  if (typeof test === 'function') return test;
+  if (test.kind === 'invalid') return fail(test.message);
+  throw new NotSupportedLocally(test.message, source);
 }
 
 /** `prefix`/`suffix` with a string, or with `{"equals-ignore-case": string}`. */
@@ -215,8 +249,8 @@ function compileAffix(operator: 'prefix' | 'suffix', operand: unknown, fail: (me
   return fail('must be a string');
 }
 
-function compileAnythingBut(operand: unknown, fail: (message: string) => never): LeafTest {
-  if (typeof operand === 'string' || typeof operand === 'number') return compileAnythingBut([operand], fail);
+function compileAnythingBut(operand: unknown, fail: (message: string) => never, source: string): LeafTest {
+  if (typeof operand === 'string' || typeof operand === 'number') return compileAnythingBut([operand], fail, source);
   if (Array.isArray(operand)) {
     const allStrings = operand.length > 0 && operand.every((value) => typeof value === 'string');
     const allNumbers = operand.length > 0 && operand.every((value) => typeof value === 'number');
@@ -230,21 +264,32 @@ function compileAnythingBut(operand: unknown, fail: (message: string) => never):
     if (keys.length !== 1) return fail(`takes one operator in an object, found ${JSON.stringify(keys)}`);
     const [inner] = keys;
     const value = operand[inner];
+    // Each form excludes some strings; any other leaf value (a number, null) is not excluded.
+    const unless = (excluded: (text: string) => boolean): LeafTest => (candidate) => typeof candidate !== 'string' || !excluded(candidate);
+    if (!['prefix', 'suffix', 'wildcard', 'equals-ignore-case'].includes(inner)) {
+      return fail(`does not support "${inner}" (only prefix, suffix, wildcard and equals-ignore-case)`);
+    }
+    const strings = stringOrStrings(value);
+    if (strings === undefined) return fail(`${inner} takes a string or a non-empty list of strings`);
     if (inner === 'prefix' || inner === 'suffix') {
-      if (typeof value !== 'string' || value === '') return fail(`${inner} must be a non-empty string`);
-      return (candidate) => typeof candidate === 'string' && !(inner === 'prefix' ? candidate.startsWith(value) : candidate.endsWith(value));
+      if (strings.includes('')) return fail(`${inner} must not be empty`);
+      return unless((text) => strings.some((affix) => (inner === 'prefix' ? text.startsWith(affix) : text.endsWith(affix))));
     }
-    if (inner === 'equals-ignore-case') {
-      const list = typeof value === 'string' ? [value] : value;
-      if (!Array.isArray(list) || list.length === 0 || !list.every((entry) => typeof entry === 'string')) {
-        return fail('equals-ignore-case takes a string or a list of strings');
-      }
-      const excluded = new Set(list.map((entry) => foldCase(entry as string)));
-      return (candidate) => typeof candidate === 'string' && !excluded.has(foldCase(candidate));
+    if (inner === 'wildcard') {
+      const tests = strings.map((pattern) => compileWildcardOperand(pattern, fail, source));
+      return unless((text) => tests.some((test) => test(text)));
     }
-    return fail(`does not support "${inner}" (only prefix, suffix and equals-ignore-case)`);
+    const excluded = new Set(strings.map(foldCase));
+    return unless((text) => excluded.has(foldCase(text)));
   }
-  return fail('takes a string, a number, a list, or {prefix|suffix|equals-ignore-case}');
+  return fail('takes a string, a number, a list, or {prefix|suffix|wildcard|equals-ignore-case}');
+}
+
+/** A string as a list of one, a non-empty list of strings as it is, anything else undefined. */
+function stringOrStrings(value: unknown): string[] | undefined {
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.length === 0 || !list.every((entry) => typeof entry === 'string')) return undefined;
+  return list as string[];
 }
 
 /** `["=", n]`, `[op, n]` with op in < <= > >=, or `[">"|">=", low, "<"|"<=", high]`. */

@@ -249,8 +249,9 @@ function synthesizeReportsStack(): SynthesizedStack {
       'integration.request.header.X-Amz-Target': "'AWSStepFunctions.StartExecution'",
       'integration.request.header.X-Request-Id': 'context.requestId',
     },
+    // `$${...}` is Terraform's escape, left for VTL; `#[[...]]#` keeps it literal there too (VTL writes a reference to nothing as nothing).
     requestTemplates: {
-      'application/json': `{"input": "$util.escapeJavaScript($input.body)", "month": $input.json('$.month'), "stateMachineArn": "${queue.arn}", "literal": "$\${not.a.reference}"}`,
+      'application/json': `{"input": "$util.escapeJavaScript($input.body)", "month": $input.json('$.month'), "stateMachineArn": "${queue.arn}", "literal": "#[[$\${not.a.reference}]]#"}`,
     },
   });
   response('start-report-200', startReport, '200', `{"executionArn": $input.json('$.executionArn')}`);

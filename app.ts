@@ -4,13 +4,14 @@ import { ApiGatewayAccountStack } from './stacks/api-gateway-account';
 import { InventoryPipelineStack } from './stacks/inventory-pipeline';
 import { OrdersPipelineStack } from './stacks/orders-pipeline';
 import { ReportPipelineStack } from './stacks/report-pipeline';
+import { STACK_IDS } from './stacks/stack-ids';
 
 /** Every stack of the project; synth writes each to <outdir>/stacks/<id>. */
 export function buildApp(config: PipelineConfig, outdir?: string): App {
   const app = new App(outdir ? { outdir } : undefined);
-  new ApiGatewayAccountStack(app, 'api-gateway-account', config);
-  new OrdersPipelineStack(app, 'orders-pipeline', config);
-  new InventoryPipelineStack(app, 'inventory-pipeline', config);
-  new ReportPipelineStack(app, 'report-pipeline', config);
+  new ApiGatewayAccountStack(app, STACK_IDS.apiGatewayAccount, config);
+  new OrdersPipelineStack(app, STACK_IDS.orders, config);
+  new InventoryPipelineStack(app, STACK_IDS.inventory, config);
+  new ReportPipelineStack(app, STACK_IDS.report, config);
   return app;
 }

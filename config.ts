@@ -188,6 +188,6 @@ export function configHints(config: PipelineConfig): string[] {
   if (config.notificationEmail) return [];
   return [
     'NOTIFICATION_EMAIL is not set: no email subscription is created. ' +
-      'Set it to receive notifications, e.g. NOTIFICATION_EMAIL=you@example.com npx cdktf deploy <stack>',
+      'Set it to receive notifications, e.g. NOTIFICATION_EMAIL=you@example.com npm run cdktf -- deploy <stack>',
   ];
 }

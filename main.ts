@@ -6,9 +6,11 @@ let config: PipelineConfig;
 try {
   config = loadConfig();
 } catch (error) {
+  // `npm run synth` has reported it already (scripts/check-config.ts); this is for `cdktf synth`.
   if (!(error instanceof ConfigError)) throw error;
   console.error(error.message);
   process.exit(1);
 }
-for (const hint of configHints(config)) console.error(`note: ${hint}`);
+// cdktf marks whatever an app writes to standard error as [ERROR]; a note is not one.
+for (const hint of configHints(config)) console.log(`note: ${hint}`);
 buildApp(config).synth();

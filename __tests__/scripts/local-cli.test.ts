@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -94,11 +95,43 @@ test('runs the inventory pipeline: the upload command it prints works, and the t
   }
 });
 
-test('an unknown stack is refused with the list of stacks, and nothing is started', async () => {
-  const { child, output } = startCli('no-such-stack', '--no-synth');
-  const [code] = (await once(child, 'exit')) as [number | null];
+test('an unknown stack and a busy port are refused before anything is synthesized or started', async () => {
+  const unknown = startCli('no-such-stack');
+  const [code] = (await once(unknown.child, 'exit')) as [number | null];
   expect(code).toBe(2);
-  expect(output()).toMatch(/There is no stack named "no-such-stack"\. Stacks: .*orders-pipeline/);
+  expect(unknown.output()).toMatch(/There is no stack named "no-such-stack"\. Stacks: .*orders-pipeline/);
+
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  try {
+    const busy = startCli('orders-pipeline', '--port', String((taken.address() as AddressInfo).port));
+    const [busyCode] = (await once(busy.child, 'exit')) as [number | null];
+    expect(busyCode).toBe(2);
+    expect(busy.output()).toMatch(/Port \d+ is in use\. Pass --port <n>, or --port 0 for any free port\./);
+    for (const run of [unknown, busy]) expect(run.output()).not.toMatch(/^(synth|started) /m);
+  } finally {
+    taken.close();
+  }
+});
+
+test('a signal to the npm process that runs it stops everything, as Ctrl-C does', async () => {
+  // What a supervisor does: it knows only the process it started, npm.
+  const child = spawn('npm', ['run', 'local', '--', 'orders-pipeline', '--port', '0', '--no-synth'], { cwd: PROJECT_ROOT, env: { ...process.env, FORCE_COLOR: '0' } });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  try {
+    const [, apiUrl] = await waitForOutput(() => output, /listening REST API on (http:\/\/127\.0\.0\.1:\d+\/v1)/, 90_000);
+    await waitForOutput(() => output, /Ctrl-C stops everything/, 10_000);
+    const [, dynamodbEndpoint] = /started {3}DynamoDB Local on (\S+)/.exec(output) ?? [];
+    child.kill('SIGINT');
+    await once(child, 'exit');
+    await waitForOutput(() => output, /stopped {3}everything this command started/, 30_000);
+    expect(await acceptsConnections(Number(new URL(apiUrl).port))).toBe(false);
+    expect(processesMentioning('DynamoDBLocal.jar', `-port ${new URL(dynamodbEndpoint).port}`)).toEqual([]);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
 });
 
 test('a bad option prints the usage', async () => {

@@ -1,7 +1,9 @@
 /** What every `npm run local` command shares: where the synthesized stacks are, synthesizing them, and usage errors. */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { STACK_IDS } from '../../stacks/stack-ids';
 import { EXIT_USAGE, UsageError } from './usage-error';
 
 export const ROOT = resolve(__dirname, '..', '..');
@@ -27,6 +29,39 @@ export function synthesizedStacks(): Map<string, string> {
   if (!existsSync(manifestPath)) throw new UsageError(`${manifestPath} is missing: run \`npm run synth\` first.`);
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { stacks: Record<string, { workingDirectory: string }> };
   return new Map(Object.entries(manifest.stacks).map(([name, entry]) => [name, join(OUT_DIR, entry.workingDirectory)]));
+}
+
+/** Refuses a stack the app does not have, before anything is synthesized or started. */
+export function checkStackName(stack: string): void {
+  const known: readonly string[] = Object.values(STACK_IDS);
+  if (!known.includes(stack)) throw new UsageError(`There is no stack named "${stack}". Stacks: ${known.join(', ')}.`);
+}
+
+/** Refuses a port something else listens on, before anything is synthesized or started. */
+export async function checkPortFree(port: number): Promise<void> {
+  if (port === 0) return;
+  const probe = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => probe.once('error', reject).listen(port, '127.0.0.1', resolve));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UsageError(`Port ${port} is in use. Pass --port <n>, or --port 0 for any free port.`);
+    throw error;
+  } finally {
+    if (probe.listening) await new Promise((resolve) => probe.close(resolve));
+  }
+}
+
+/**
+ * Stops the command when the process that started it is gone (npm killed outright, a
+ * closed terminal): otherwise its emulators would run on with no one to stop them.
+ */
+export function stopWhenOrphaned(stop: () => void): void {
+  const parent = process.ppid;
+  const watch = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(watch);
+    stop();
+  }, 1000).unref();
 }
 
 /** The stack's directory, or a message listing the stacks there are. */

@@ -18,7 +18,7 @@ import type { PipelineEvent } from '../../local/pipeline/pipeline-events';
 import { formatPipelineEvent } from '../../local/pipeline/terminal-report';
 import { findFunction, UnknownFunctionError } from '../../local/stack/stack-functions';
 import { SynthesizedStack } from '../../local/stack/synthesized-stack';
-import { nodeVersionNote, reportFailure, ROOT, stackDirectory, synthesize } from './cli-support';
+import { checkStackName, nodeVersionNote, reportFailure, ROOT, stackDirectory, stopWhenOrphaned, synthesize } from './cli-support';
 import { EXIT_USAGE, parseCommandLine, UsageError } from './usage-error';
 import { readEventInput, type EventInput } from './event-input';
 
@@ -132,6 +132,7 @@ interface InvokeOutcome {
 }
 
 async function invokeAlone(options: InvokeOptions, input: EventInput): Promise<InvokeOutcome> {
+  checkStackName(options.stack);
   if (options.synth) synthesize('stderr');
   const stackDir = stackDirectory(options.stack);
   const stack = SynthesizedStack.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
@@ -149,6 +150,7 @@ async function invokeAlone(options: InvokeOptions, input: EventInput): Promise<I
     void running.pipeline?.stop().finally(() => process.exit(130));
   };
   process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  stopWhenOrphaned(() => onSignal('SIGHUP'));
   try {
     running.pipeline = await startLocalPipeline({ stackDir, onlyFunction: functionName, environment: options.environment, onEvent: printProgress });
     if (running.interrupted) {

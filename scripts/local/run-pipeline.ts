@@ -8,7 +8,7 @@ import { startInvokeEndpoint } from '../../local/invoke/invoke-endpoint';
 import { writeSession } from '../../local/invoke/session-file';
 import { startLocalPipeline, type LocalPipeline } from '../../local/pipeline/local-pipeline';
 import { formatPipelineEvent } from '../../local/pipeline/terminal-report';
-import { nodeVersionNote, reportFailure, ROOT, stackDirectory, synthesize } from './cli-support';
+import { checkPortFree, checkStackName, nodeVersionNote, reportFailure, ROOT, stackDirectory, stopWhenOrphaned, synthesize } from './cli-support';
 import { parseCommandLine, UsageError, wholeNumber } from './usage-error';
 
 const DEFAULT_PORT = 3000;
@@ -123,6 +123,8 @@ async function runPipeline(argv: string[]): Promise<number> {
   const parsed = parseCommandLine(parseCli, argv, USAGE);
   if ('exit' in parsed) return parsed.exit;
   const cli = parsed.options;
+  checkStackName(cli.stack);
+  await checkPortFree(cli.port);
   const note = nodeVersionNote();
   if (note !== undefined) console.log(note);
   if (cli.synth) synthesize();
@@ -144,6 +146,7 @@ async function runPipeline(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  stopWhenOrphaned(() => void stop('its parent process exited'));
 
   const pipeline = await startLocalPipeline({
     stackDir,

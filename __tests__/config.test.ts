@@ -125,10 +125,20 @@ describe('the cdktf app (scripts/run-app.js)', () => {
     expect(result.stderr).toContain('NOTIFICATION_EMAIL="nope"');
   });
 
+  it('npm run synth reports bad configuration once, before cdktf starts', () => {
+    const result = spawnSync('npm', ['run', 'synth'], { cwd: root, env: { ...process.env, NOTIFICATION_EMAIL: 'nope' }, encoding: 'utf8' });
+    expect(result.status).not.toBe(0);
+    const output = result.stdout + result.stderr;
+    expect(output.split('NOTIFICATION_EMAIL="nope" is not an email address').length - 1).toBe(1);
+    expect(output).not.toContain('cdktf encountered an error');
+  });
+
   it('synthesizes every stack with zero configuration and says how to set the email', () => {
     const outdir = path.join(root, 'test-output', 'zero-config');
     const result = runApp({}, outdir);
-    expect(result.stderr).toContain('NOTIFICATION_EMAIL is not set');
+    // A note, not an error: cdktf marks whatever the app writes to standard error as [ERROR].
+    expect(result.stdout).toContain('note: NOTIFICATION_EMAIL is not set');
+    expect(result.stderr).not.toContain('NOTIFICATION_EMAIL');
     expect(result.status).toBe(0);
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
     expect(Object.keys(manifest.stacks).sort()).toEqual(['api-gateway-account', 'inventory-pipeline', 'orders-pipeline', 'report-pipeline']);

@@ -1,4 +1,7 @@
-/** What every `npm run local` command shares: where the synthesized stacks are, synthesizing them, and usage errors. */
+/**
+ * What every `npm run local` command shares: where the synthesized stacks are,
+ * synthesizing them, the checks made before anything starts, and how a failure is reported.
+ */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -9,7 +12,6 @@ import { EXIT_USAGE, UsageError } from './usage-error';
 export const ROOT = resolve(__dirname, '..', '..');
 /** Where cdktf writes the stacks: CDKTF_OUTDIR, which cdktf itself honours, lets tests use a folder of their own. */
 const OUT_DIR = resolve(ROOT, process.env.CDKTF_OUTDIR ?? 'cdktf.out');
-
 
 /**
  * Runs the cdktf app. Its output goes to `output`: a command whose standard output is

@@ -1,5 +1,6 @@
 import { javaUrlEncode, renderMappingTemplate } from '../../local/api-gateway/mapping-template';
 import { checkRequestBody } from '../../local/api-gateway/request-model';
+import { parseOrderRequest } from '../../functions/orders/store-order/order';
 import { OrdersPipelineStack } from '../../stacks/orders-pipeline';
 import { synthStack } from '../support/synth';
 
@@ -89,6 +90,10 @@ describe('the Order request model', () => {
     ['no item', '{"customerID": "12345"}'],
     ['a number for customerID', '{"item": "latex gloves", "customerID": 12345}'],
     ['an empty item', '{"item": "", "customerID": "12345"}'],
+    ['an item of spaces and tabs', '{"item": " \\t \\t", "customerID": "12345"}'],
+    ['a customerID of spaces', '{"item": "latex gloves", "customerID": "   "}'],
+    ['a customerID of line breaks', '{"item": "latex gloves", "customerID": "\\n\\r\\n"}'],
+    ['an item of no-break and ideographic spaces', '{"item": "\\u00a0\\u3000\\u2003\\ufeff", "customerID": "12345"}'],
     ['an extra field', '{"item": "latex gloves", "customerID": "12345", "price": 0}'],
     ['an item past 200 characters', JSON.stringify({ item: 'x'.repeat(201), customerID: '1' })],
     ['a 1 MB body', JSON.stringify({ item: 'gloves', customerID: '1', padding: 'x'.repeat(1024 * 1024) })],
@@ -103,5 +108,36 @@ it('says which field is wrong', () => {
   expect(checkRequestBody(JSON.parse(String(model.schema)), '{"item": "latex gloves"}')).toEqual({
     valid: false,
     problems: [expect.stringContaining('customerID')],
+  });
+});
+
+describe('the Order request model and POC-Lambda-1 (one rule)', () => {
+  const [model] = Object.values(stack.resources('aws_api_gateway_model'));
+  const schema = JSON.parse(String(model.schema)) as object;
+  const storable = (body: string) => {
+    try {
+      parseOrderRequest(body);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  // Every order the API accepts must be one the function stores: else the client is told
+  // "accepted" and the order ends in the dead-letter queue.
+  it.each([
+    ['spaces and tabs', ' \t \t '],
+    ['line breaks', '\n\r\n'],
+    ['a vertical tab and a form feed', '\u000b\u000c'],
+    ['no-break spaces', '\u00a0\u202f\ufeff'],
+    ['Unicode space separators', '\u1680\u2000\u200a\u2028\u2029\u205f\u3000'],
+    ['a letter between spaces', '  x  '],
+    ['a zero-width space (not white space to either)', '\u200b'],
+    ['an emoji', '🧽'],
+    ['201 characters', 'x'.repeat(201)],
+    ['200 emoji (200 characters, 400 UTF-16 units)', '🧽'.repeat(200)],
+  ])('agree on an item of %s', (_case, item) => {
+    const body = JSON.stringify({ item, customerID: '12345' });
+    expect(storable(body)).toBe(checkRequestBody(schema, body).valid);
   });
 });

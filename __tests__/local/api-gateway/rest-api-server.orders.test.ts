@@ -95,6 +95,8 @@ describe('the orders API, served locally', () => {
     ['a number for customerID', '{"item": "latex gloves", "customerID": 12345}', 'instance type (integer) does not match any allowed primitive type (allowed: ["string"])'],
     ['an extra property', '{"item": "latex gloves", "customerID": "12345", "price": 0}', 'object instance has properties which are not allowed by the schema: ["price"]'],
     ['an empty item', '{"item": "", "customerID": "12345"}', 'string "" is too short (length: 0, required minimum: 1)'],
+    ['an item of only spaces and tabs', '{"item": " \\t  \\t", "customerID": "12345"}', 'does not match input string " \\t  \\t"'],
+    ['a customerID of only spaces', '{"item": "latex gloves", "customerID": "   "}', 'does not match input string "   "'],
     ['an array', `[${TASK_9_ORDER}]`, 'instance type (array) does not match any allowed primitive type (allowed: ["object"])'],
   ])('refuses %s with the stack\'s 400, naming the problem, and never queues it', async (_case, body, problem) => {
     const answer = await postJson(api.url, body);

@@ -107,6 +107,7 @@ describe('bad input is refused at the API and nothing of it is stored', () => {
     ['a missing field', '{"item": "missing-customer-order"}', 400],
     ['a non-string field', '{"item": "numeric-customer-order", "customerID": 12345}', 400],
     ['an empty field', '{"item": "", "customerID": "empty-item-order"}', 400],
+    ['a field of only spaces and tabs', '{"item": " \\t \\t ", "customerID": "blank-item-order"}', 400],
     ['an extra field', '{"item": "extra-field-order", "customerID": "1", "price": 0}', 400],
     ['a value past the model limit', JSON.stringify({ item: `oversized-order-${'x'.repeat(300_000)}`, customerID: '1' }), 400],
     ['a body past the 10 MiB payload limit', JSON.stringify({ item: `huge-order-${'x'.repeat(11 * 1024 * 1024)}`, customerID: '1' }), 413],
@@ -124,7 +125,7 @@ describe('bad input is refused at the API and nothing of it is stored', () => {
 
   test('none of the refused orders reached the table', async () => {
     await sleep(DUPLICATE_WATCH_MS);
-    const markers = /bad-json-order|missing-customer-order|numeric-customer-order|empty-item-order|extra-field-order|oversized-order|huge-order/;
+    const markers = /bad-json-order|missing-customer-order|numeric-customer-order|empty-item-order|blank-item-order|extra-field-order|oversized-order|huge-order/;
     expect((await rows()).filter((row) => markers.test(String(row.order)))).toEqual([]);
   });
 });

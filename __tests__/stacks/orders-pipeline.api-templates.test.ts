@@ -1,4 +1,4 @@
-import { javaUrlEncode, renderMappingTemplate } from '../../local/api-gateway/mapping-template';
+import { javaUrlEncode, noOverrides, renderMappingTemplate } from '../../local/api-gateway/mapping-template';
 import { checkRequestBody } from '../../local/api-gateway/request-model';
 import { parseOrderRequest } from '../../functions/orders/store-order/order';
 import { OrdersPipelineStack } from '../../stacks/orders-pipeline';
@@ -65,9 +65,31 @@ describe('the integration responses', () => {
     });
   });
 
+  /** The error response as API Gateway renders it: its body, and the status `$context.responseOverride` sets. */
+  const queueFailure = (sqsAnswer: string) => {
+    const overrides = noOverrides();
+    const rendered = renderMappingTemplate(responseTemplate('500'), { body: sqsAnswer, overrides });
+    return { status: overrides.response.status ?? '500', json: JSON.parse(rendered) as unknown };
+  };
+  // What SQS answers (HTTP 400) for a message over the queue's MaximumMessageSize, as JSON
+  // (API Gateway asks for JSON) and in the Query API's XML.
+  const TOO_LONG = 'One or more parameters are invalid. Reason: Message must be shorter than 262144 bytes.';
+  const tooLongJson = JSON.stringify({ Error: { Code: 'InvalidParameterValue', Message: TOO_LONG, Type: 'Sender' }, RequestId: 'req-2' });
+  const tooLongXml = `<?xml version="1.0"?><ErrorResponse xmlns="http://queue.amazonaws.com/doc/2012-11-05/"><Error><Type>Sender</Type><Code>InvalidParameterValue</Code><Message>${TOO_LONG}</Message><Detail/></Error><RequestId>req-3</RequestId></ErrorResponse>`;
+
   it('answers a queue failure with a JSON message that leaks nothing of SQS', () => {
-    const rendered = renderMappingTemplate(responseTemplate('500'), { body: '<ErrorResponse>AccessDenied</ErrorResponse>' });
-    expect(JSON.parse(rendered)).toEqual({ message: expect.stringMatching(/could not be queued/) });
+    expect(queueFailure('<ErrorResponse>AccessDenied</ErrorResponse>')).toEqual({ status: '500', json: { message: expect.stringMatching(/could not be queued/) } });
+    expect(queueFailure(JSON.stringify({ Error: { Code: 'AccessDenied', Message: 'secret', Type: 'Sender' } }))).toEqual({
+      status: '500',
+      json: { message: 'The request could not be queued. Try again later.' },
+    });
+  });
+
+  it.each([
+    ['JSON', tooLongJson],
+    ['XML', tooLongXml],
+  ])("answers SQS's message-too-long error (%s) with 413 naming the queue's limit: retrying cannot help", (_format, sqsAnswer) => {
+    expect(queueFailure(sqsAnswer)).toEqual({ status: 413, json: { message: expect.stringContaining('at most 262144 bytes') } });
   });
 });
 

@@ -180,6 +180,22 @@ describe('the orders API, served locally', () => {
     expect(answer.text).not.toContain('secret');
   });
 
+  it("answers SQS's message-too-long 400 with 413 naming the queue's limit, since retrying can never help", async () => {
+    sqs.answer = () => ({
+      statusCode: 400,
+      body: JSON.stringify({
+        Error: { Code: 'InvalidParameterValue', Message: 'One or more parameters are invalid. Reason: Message must be shorter than 262144 bytes.', Type: 'Sender' },
+        RequestId: 'request-2',
+      }),
+    });
+
+    const answer = await postJson(api.url, TASK_9_ORDER);
+
+    expect(answer.status).toBe(413);
+    expect(answer.json).toEqual({ message: expect.stringContaining('at most 262144 bytes') });
+    expect(JSON.parse(accessLog[0])).toMatchObject({ status: '413', integrationStatus: '400' });
+  });
+
   it('answers 500 Internal server error when the backend throws, and logs why', async () => {
     sqs.answer = () => {
       throw new Error('connect ECONNREFUSED 127.0.0.1:1 ("local" \\ queue)');

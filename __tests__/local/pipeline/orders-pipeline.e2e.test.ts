@@ -130,6 +130,40 @@ describe('bad input is refused at the API and nothing of it is stored', () => {
   });
 });
 
+describe("a valid order padded with white space past the queue's message size limit", () => {
+  // POC-Queue's MaximumMessageSize: hashicorp/aws 5.100's most (and default), 256 KiB.
+  const QUEUE_LIMIT_BYTES = 262_144;
+  const padded = (marker: string, bytes: number) => {
+    const order = JSON.stringify({ item: marker, customerID: '1' });
+    return `${order.slice(0, -1)}${' '.repeat(bytes - order.length)}}`;
+  };
+
+  test.each([
+    ['1 byte past the limit', QUEUE_LIMIT_BYTES + 1],
+    ['past 1 MiB', 1024 * 1024 + 1024],
+  ])('%s -> 413 naming the limit, and nothing stored', async (_case, bytes) => {
+    const response = await post(padded('padded-past-limit-order', bytes));
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { message: string }).message).toContain(`at most ${QUEUE_LIMIT_BYTES} bytes`);
+  });
+
+  // SQS documents the limit as the most a message may hold yet words its error "shorter
+  // than": 1 byte under it is accepted either way.
+  test('1 byte under the limit -> accepted and stored as sent', async () => {
+    const body = padded('padded-at-limit-order', QUEUE_LIMIT_BYTES - 1);
+    const response = await post(body);
+    expect(response.status).toBe(200);
+    const { orderId } = (await response.json()) as { orderId: string };
+    const [row] = await rowsWhere((candidate) => candidate.orderID === orderId, 1);
+    expect(row).toMatchObject({ item: 'padded-at-limit-order', order: body });
+  });
+
+  test('none of the refused ones reached the table', async () => {
+    await sleep(DUPLICATE_WATCH_MS);
+    expect((await rows()).filter((row) => String(row.order).includes('padded-past-limit-order'))).toEqual([]);
+  });
+});
+
 test('&, +, %, quotes and non-ASCII text arrive intact in the table and the email', async () => {
   // Characters outside the BMP (emoji) are left out: fauxqs 1.9.2 refuses them, real SQS does not.
   const item = `Gloves & masks + 100% "latex" 'nitrile' é 漢字 Ω a=b;c`;

@@ -18,7 +18,30 @@ export const SEND_MESSAGE_TEMPLATE = 'Action=SendMessage&MessageBody=$util.urlEn
 export const FORM_CONTENT_TYPE = "'application/x-www-form-urlencoded'";
 export const DEFAULT_SUCCESS_TEMPLATE =
   `#set($result = $input.path('$.SendMessageResponse.SendMessageResult'))\n` + `{"messageId": "$result.MessageId"}`;
-const QUEUE_ERROR_TEMPLATE = '{"message": "The request could not be queued. Try again later."}';
+/** The phrase of SQS's 400 InvalidParameterValue for a message over the queue's MaximumMessageSize. */
+export const SQS_MESSAGE_TOO_LONG = 'Message must be shorter than';
+
+/**
+ * The answer to any 4xx or 5xx of SQS. A body that passed validation leaves the client
+ * nothing to fix but its size: padded with white space (which no model limits) it can
+ * pass validation yet be more than the queue takes, and SQS refuses it with 400
+ * InvalidParameterValue "... Message must be shorter than N bytes.". Retrying cannot help,
+ * so that is a 413 naming the limit; every other failure (throttling, access denied, a
+ * missing queue) is ours and stays a 500. The 413 is set with
+ * `$context.responseOverride.status` because API Gateway selects an integration response
+ * by status code alone, and both arrive as 400. SQS's body is matched as text, which
+ * works whether it answers in JSON (as API Gateway asks) or in the Query API's XML.
+ */
+export function queueErrorTemplate(maxMessageSizeBytes: number): string {
+  return [
+    `#if($input.body.contains('${SQS_MESSAGE_TOO_LONG}'))`,
+    '#set($context.responseOverride.status = 413)',
+    `{"message": "The request body is too large to queue: the queue takes messages of at most ${maxMessageSizeBytes} bytes."}`,
+    '#else',
+    '{"message": "The request could not be queued. Try again later."}',
+    '#end',
+  ].join('\n');
+}
 
 export interface ApiGatewayToSqsProps extends JsonRestApiProps {
   /** Name of the API's own role, which may send to the queue and nothing else. */
@@ -54,7 +77,7 @@ export class ApiGatewayToSqs extends Construct {
         requestTemplate: SEND_MESSAGE_TEMPLATE,
       },
       success: { statusCode: '200', template: props.successTemplate ?? DEFAULT_SUCCESS_TEMPLATE },
-      failureTemplate: QUEUE_ERROR_TEMPLATE,
+      failureTemplate: queueErrorTemplate(queue.maxMessageSizeBytes),
     });
     ({ role: this.role, api: this.api, integration: this.integration, stage: this.stage, accessLogGroup: this.accessLogGroup } = parts);
     // Its construct id was `send` before grants were named: deployed stacks move it.

@@ -31,8 +31,9 @@ export interface AwsIntegrationApiProps extends JsonRestApiProps {
   readonly success: { readonly statusCode: string; readonly template: string };
   /**
    * Body of the 500 answering any 4xx or 5xx of the service: a body that passed validation
-   * leaves nothing for the client to fix (a limit, throttling, our own role), so it is our
-   * failure too.
+   * mostly leaves nothing for the client to fix (throttling, our own role), so it is our
+   * failure too. A failure that is the client's after all (a body over the service's size
+   * limit) gets its 4xx from the template, with `$context.responseOverride.status`.
    */
   readonly failureTemplate: string;
   /** Responses API Gateway gives itself, besides a bad body and any 4xx or 5xx. @default none */

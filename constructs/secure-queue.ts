@@ -14,7 +14,16 @@ export interface SecureQueueProps {
   readonly messageRetentionSeconds?: number;
   /** JSON redrive policy, when this queue has a dead-letter queue. @default none */
   readonly redrivePolicy?: string;
+  /**
+   * The largest message the queue takes, in bytes (SQS refuses a bigger one with 400).
+   * @default 262144 (256 KiB): what hashicorp/aws 5.100 sets when none is given, and the most
+   *   it accepts, although SQS itself now takes up to 1 MiB
+   */
+  readonly maxMessageSizeBytes?: number;
 }
+
+/** hashicorp/aws 5.100's default for max_message_size, and its upper bound. */
+export const DEFAULT_MAX_MESSAGE_SIZE_BYTES = 262_144;
 
 /** What a consumer needs to poll a queue: exactly the lab's Lambda-Read-SQS list. */
 const CONSUME_ACTIONS = ['sqs:DeleteMessage', 'sqs:ReceiveMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'];
@@ -30,15 +39,19 @@ export class SecureQueue extends Construct {
   readonly queue: SqsQueue;
   private readonly policy: ResourcePolicy;
   private readonly queueName: string;
+  /** The largest message the queue takes, in bytes: written out, so that what names it (an API's 413) matches. */
+  readonly maxMessageSizeBytes: number;
 
   constructor(scope: Construct, id: string, props: SecureQueueProps) {
     super(scope, id);
     this.queueName = props.queueName;
+    this.maxMessageSizeBytes = props.maxMessageSizeBytes ?? DEFAULT_MAX_MESSAGE_SIZE_BYTES;
     this.queue = new SqsQueue(this, 'queue', {
       name: props.queueName,
       sqsManagedSseEnabled: true,
       visibilityTimeoutSeconds: props.visibilityTimeoutSeconds ?? 30,
       messageRetentionSeconds: props.messageRetentionSeconds ?? 345600,
+      maxMessageSize: this.maxMessageSizeBytes,
       redrivePolicy: props.redrivePolicy,
     });
     this.policy = new ResourcePolicy([denyInsecureTransport('sqs:*', [this.queue.arn])]);

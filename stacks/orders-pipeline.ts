@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { PipelineConfig } from '../config';
+import { ORDER_FIELD_MAX_LENGTH, ORDER_FIELD_NAMES, orderFieldSchema } from '../functions/orders/shared/order-request-rules';
 import { ApiGatewayToSqs } from '../constructs/api-gateway-to-sqs';
 import { partitionOf } from '../constructs/arn';
 import { DynamoDBStreamsToLambda } from '../constructs/dynamodb-streams-to-lambda';
@@ -10,17 +11,18 @@ import { SecureTopic } from '../constructs/secure-topic';
 import { SqsToLambda } from '../constructs/sqs-to-lambda';
 import { PipelineStack } from './pipeline-stack';
 
-/** What the API accepts: the lab's Task 9 order, and nothing the queue could choke on. */
+/**
+ * What the API accepts: the lab's Task 9 order, and nothing the queue could choke on. Its
+ * fields follow the rule POC-Lambda-1 checks again, so that an order the API accepts is
+ * always one the function stores.
+ */
 export const ORDER_REQUEST_SCHEMA = {
   $schema: 'http://json-schema.org/draft-04/schema#',
   title: 'Order',
   type: 'object',
-  required: ['item', 'customerID'],
+  required: [...ORDER_FIELD_NAMES],
   additionalProperties: false,
-  properties: {
-    item: { type: 'string', minLength: 1, maxLength: 200 },
-    customerID: { type: 'string', minLength: 1, maxLength: 64 },
-  },
+  properties: Object.fromEntries(ORDER_FIELD_NAMES.map((name) => [name, orderFieldSchema(name)])),
 };
 
 /** The order id returned to the client is the SQS message id, which is also the table key. */
@@ -91,7 +93,9 @@ export class OrdersPipelineStack extends PipelineStack {
       queue: intake.queue,
       requestSchema: ORDER_REQUEST_SCHEMA,
       modelName: 'Order',
-      invalidBodyMessage: 'Invalid order: send a JSON object with non-empty string fields item and customerID, and nothing else.',
+      invalidBodyMessage:
+        `Invalid order: send a JSON object with string fields item and customerID (at most ${ORDER_FIELD_MAX_LENGTH.item} ` +
+        `and ${ORDER_FIELD_MAX_LENGTH.customerID} characters), each with more than white space, and nothing else.`,
       successTemplate: ORDER_ACCEPTED_TEMPLATE,
     });
     // The lab's attachment for the APIGateway-SQS role.

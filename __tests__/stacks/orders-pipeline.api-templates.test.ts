@@ -1,5 +1,6 @@
-import { javaUrlEncode, renderMappingTemplate } from '../../local/api-gateway/mapping-template';
+import { javaUrlEncode, noOverrides, renderMappingTemplate } from '../../local/api-gateway/mapping-template';
 import { checkRequestBody } from '../../local/api-gateway/request-model';
+import { parseOrderRequest } from '../../functions/orders/store-order/order';
 import { OrdersPipelineStack } from '../../stacks/orders-pipeline';
 import { synthStack } from '../support/synth';
 
@@ -64,9 +65,31 @@ describe('the integration responses', () => {
     });
   });
 
+  /** The error response as API Gateway renders it: its body, and the status `$context.responseOverride` sets. */
+  const queueFailure = (sqsAnswer: string) => {
+    const overrides = noOverrides();
+    const rendered = renderMappingTemplate(responseTemplate('500'), { body: sqsAnswer, overrides });
+    return { status: overrides.response.status ?? '500', json: JSON.parse(rendered) as unknown };
+  };
+  // What SQS answers (HTTP 400) for a message over the queue's MaximumMessageSize, as JSON
+  // (API Gateway asks for JSON) and in the Query API's XML.
+  const TOO_LONG = 'One or more parameters are invalid. Reason: Message must be shorter than 262144 bytes.';
+  const tooLongJson = JSON.stringify({ Error: { Code: 'InvalidParameterValue', Message: TOO_LONG, Type: 'Sender' }, RequestId: 'req-2' });
+  const tooLongXml = `<?xml version="1.0"?><ErrorResponse xmlns="http://queue.amazonaws.com/doc/2012-11-05/"><Error><Type>Sender</Type><Code>InvalidParameterValue</Code><Message>${TOO_LONG}</Message><Detail/></Error><RequestId>req-3</RequestId></ErrorResponse>`;
+
   it('answers a queue failure with a JSON message that leaks nothing of SQS', () => {
-    const rendered = renderMappingTemplate(responseTemplate('500'), { body: '<ErrorResponse>AccessDenied</ErrorResponse>' });
-    expect(JSON.parse(rendered)).toEqual({ message: expect.stringMatching(/could not be queued/) });
+    expect(queueFailure('<ErrorResponse>AccessDenied</ErrorResponse>')).toEqual({ status: '500', json: { message: expect.stringMatching(/could not be queued/) } });
+    expect(queueFailure(JSON.stringify({ Error: { Code: 'AccessDenied', Message: 'secret', Type: 'Sender' } }))).toEqual({
+      status: '500',
+      json: { message: 'The request could not be queued. Try again later.' },
+    });
+  });
+
+  it.each([
+    ['JSON', tooLongJson],
+    ['XML', tooLongXml],
+  ])("answers SQS's message-too-long error (%s) with 413 naming the queue's limit: retrying cannot help", (_format, sqsAnswer) => {
+    expect(queueFailure(sqsAnswer)).toEqual({ status: 413, json: { message: expect.stringContaining('at most 262144 bytes') } });
   });
 });
 
@@ -89,6 +112,10 @@ describe('the Order request model', () => {
     ['no item', '{"customerID": "12345"}'],
     ['a number for customerID', '{"item": "latex gloves", "customerID": 12345}'],
     ['an empty item', '{"item": "", "customerID": "12345"}'],
+    ['an item of spaces and tabs', '{"item": " \\t \\t", "customerID": "12345"}'],
+    ['a customerID of spaces', '{"item": "latex gloves", "customerID": "   "}'],
+    ['a customerID of line breaks', '{"item": "latex gloves", "customerID": "\\n\\r\\n"}'],
+    ['an item of no-break and ideographic spaces', '{"item": "\\u00a0\\u3000\\u2003\\ufeff", "customerID": "12345"}'],
     ['an extra field', '{"item": "latex gloves", "customerID": "12345", "price": 0}'],
     ['an item past 200 characters', JSON.stringify({ item: 'x'.repeat(201), customerID: '1' })],
     ['a 1 MB body', JSON.stringify({ item: 'gloves', customerID: '1', padding: 'x'.repeat(1024 * 1024) })],
@@ -103,5 +130,36 @@ it('says which field is wrong', () => {
   expect(checkRequestBody(JSON.parse(String(model.schema)), '{"item": "latex gloves"}')).toEqual({
     valid: false,
     problems: [expect.stringContaining('customerID')],
+  });
+});
+
+describe('the Order request model and POC-Lambda-1 (one rule)', () => {
+  const [model] = Object.values(stack.resources('aws_api_gateway_model'));
+  const schema = JSON.parse(String(model.schema)) as object;
+  const storable = (body: string) => {
+    try {
+      parseOrderRequest(body);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  // Every order the API accepts must be one the function stores: else the client is told
+  // "accepted" and the order ends in the dead-letter queue.
+  it.each([
+    ['spaces and tabs', ' \t \t '],
+    ['line breaks', '\n\r\n'],
+    ['a vertical tab and a form feed', '\u000b\u000c'],
+    ['no-break spaces', '\u00a0\u202f\ufeff'],
+    ['Unicode space separators', '\u1680\u2000\u200a\u2028\u2029\u205f\u3000'],
+    ['a letter between spaces', '  x  '],
+    ['a zero-width space (not white space to either)', '\u200b'],
+    ['an emoji', '🧽'],
+    ['201 characters', 'x'.repeat(201)],
+    ['200 emoji (200 characters, 400 UTF-16 units)', '🧽'.repeat(200)],
+  ])('agree on an item of %s', (_case, item) => {
+    const body = JSON.stringify({ item, customerID: '12345' });
+    expect(storable(body)).toBe(checkRequestBody(schema, body).valid);
   });
 });

@@ -35,6 +35,8 @@ describe('orders-pipeline: the lab resources, named per environment', () => {
     const queue = stack.resource('aws_sqs_queue', stack.findName('aws_sqs_queue', 'name', 'test-POC-Queue'));
     const fn = stack.resource('aws_lambda_function', stack.findName('aws_lambda_function', 'function_name', 'test-POC-Lambda-1'));
     expect(queue.sqs_managed_sse_enabled).toBe(true);
+    // Written out, so that the API's 413 names the limit the queue enforces (hashicorp/aws 5.100 accepts no more).
+    expect(queue.max_message_size).toBe(262144);
     expect(Number(queue.visibility_timeout_seconds)).toBeGreaterThanOrEqual(6 * Number(fn.timeout));
     const redrive = JSON.parse(iam.resolve(String(queue.redrive_policy)));
     expect(redrive).toEqual({ deadLetterTargetArn: iam.arnOf('aws_sqs_queue', 'test-POC-Queue-dlq'), maxReceiveCount: 3 });

@@ -129,11 +129,31 @@ function errorResponse(error: unknown): AwsIntegrationResponse {
     statusCode: clientFault ? 400 : 500,
     body: JSON.stringify({
       Error: {
-        Code: failure.Code ?? failure.name ?? 'InternalError',
+        Code: queryErrorCode(failure.Code ?? failure.name ?? 'InternalError'),
         Message: failure.message ?? String(error),
         Type: clientFault ? 'Sender' : 'Receiver',
       },
       RequestId: failure.$metadata?.requestId ?? randomUUID(),
     }),
   };
+}
+
+/**
+ * AWS's common query errors, which SQS names as they are (e.g. `InvalidParameterValue` for
+ * a message over the queue's size limit); fauxqs gives every code SQS's own
+ * `AWS.SimpleQueueService.` prefix, which SQS keeps for its own errors (NonExistentQueue).
+ */
+const COMMON_QUERY_ERRORS = new Set([
+  'InvalidAction',
+  'InvalidParameterCombination',
+  'InvalidParameterValue',
+  'InvalidQueryParameter',
+  'MalformedQueryString',
+  'MissingAction',
+  'MissingParameter',
+]);
+
+function queryErrorCode(code: string): string {
+  const unprefixed = code.replace(/^AWS\.SimpleQueueService\./, '');
+  return COMMON_QUERY_ERRORS.has(unprefixed) ? unprefixed : code;
 }

@@ -21,6 +21,11 @@ const QUEUE_ATTRIBUTES: Record<string, string> = {
 
 /** SQS's default when the stack sets none. */
 const DEFAULT_VISIBILITY_TIMEOUT_SECONDS = 30;
+/**
+ * What terraform apply sets when the stack gives no max_message_size: hashicorp/aws 5.100
+ * sends its schema default, 256 KiB, where fauxqs would take 1 MiB (SQS's own default now).
+ */
+const PROVIDER_DEFAULT_ATTRIBUTES: Record<string, string> = { MaximumMessageSize: '262144' };
 
 export const provisionQueues: Provisioner = async ({ stack, clients, provisioned, onCreated }) => {
   const queueEntries = Object.entries(stack.resources('aws_sqs_queue'));
@@ -39,7 +44,7 @@ export const provisionQueues: Provisioner = async ({ stack, clients, provisioned
 
 async function createQueue(sqs: SQSClient, config: ResourceConfig): Promise<LocalQueue> {
   const name = String(config.name);
-  const attributes: Record<string, string> = {};
+  const attributes: Record<string, string> = { ...PROVIDER_DEFAULT_ATTRIBUTES };
   for (const [argument, attribute] of Object.entries(QUEUE_ATTRIBUTES)) {
     if (config[argument] !== undefined) attributes[attribute] = String(config[argument]);
   }

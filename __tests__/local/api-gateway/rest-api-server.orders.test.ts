@@ -95,6 +95,8 @@ describe('the orders API, served locally', () => {
     ['a number for customerID', '{"item": "latex gloves", "customerID": 12345}', 'instance type (integer) does not match any allowed primitive type (allowed: ["string"])'],
     ['an extra property', '{"item": "latex gloves", "customerID": "12345", "price": 0}', 'object instance has properties which are not allowed by the schema: ["price"]'],
     ['an empty item', '{"item": "", "customerID": "12345"}', 'string "" is too short (length: 0, required minimum: 1)'],
+    ['an item of only spaces and tabs', '{"item": " \\t  \\t", "customerID": "12345"}', 'does not match input string " \\t  \\t"'],
+    ['a customerID of only spaces', '{"item": "latex gloves", "customerID": "   "}', 'does not match input string "   "'],
     ['an array', `[${TASK_9_ORDER}]`, 'instance type (array) does not match any allowed primitive type (allowed: ["object"])'],
   ])('refuses %s with the stack\'s 400, naming the problem, and never queues it', async (_case, body, problem) => {
     const answer = await postJson(api.url, body);
@@ -176,6 +178,22 @@ describe('the orders API, served locally', () => {
     expect(answer.status).toBe(500);
     expect(answer.json).toEqual({ message: 'The request could not be queued. Try again later.' });
     expect(answer.text).not.toContain('secret');
+  });
+
+  it("answers SQS's message-too-long 400 with 413 naming the queue's limit, since retrying can never help", async () => {
+    sqs.answer = () => ({
+      statusCode: 400,
+      body: JSON.stringify({
+        Error: { Code: 'InvalidParameterValue', Message: 'One or more parameters are invalid. Reason: Message must be shorter than 262144 bytes.', Type: 'Sender' },
+        RequestId: 'request-2',
+      }),
+    });
+
+    const answer = await postJson(api.url, TASK_9_ORDER);
+
+    expect(answer.status).toBe(413);
+    expect(answer.json).toEqual({ message: expect.stringContaining('at most 262144 bytes') });
+    expect(JSON.parse(accessLog[0])).toMatchObject({ status: '413', integrationStatus: '400' });
   });
 
   it('answers 500 Internal server error when the backend throws, and logs why', async () => {

@@ -173,6 +173,21 @@ describe('sqsQueryBackend against fauxqs', () => {
     });
   });
 
+  it("answers a message over the queue's MaximumMessageSize as SQS does: 400 InvalidParameterValue naming the limit", async () => {
+    const SMALL = names.queue('adapter-small');
+    await sqs.send(new CreateQueueCommand({ QueueName: SMALL, Attributes: { MaximumMessageSize: '1024' } }));
+    const backend = sqsQueryBackend({ sqs, queueUrlOf });
+
+    const answer = await backend({ uri: uriOf('000000000000', SMALL), httpMethod: 'POST', headers: FORM, body: `Action=SendMessage&MessageBody=${'x'.repeat(1025)}` });
+
+    expect(answer.statusCode).toBe(400);
+    // SQS names this common error without the AWS.SimpleQueueService. prefix fauxqs gives it.
+    expect(JSON.parse(answer.body)).toEqual({
+      Error: { Code: 'InvalidParameterValue', Message: 'One or more parameters are invalid. Reason: Message must be shorter than 1024 bytes.', Type: 'Sender' },
+      RequestId: expect.any(String),
+    });
+  });
+
   it('queues an order posted to the orders API, with the message id as orderId', async () => {
     const { stack, resolve } = ordersStack();
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'test-POC-Queue' }));

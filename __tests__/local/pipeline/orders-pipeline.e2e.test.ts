@@ -107,6 +107,7 @@ describe('bad input is refused at the API and nothing of it is stored', () => {
     ['a missing field', '{"item": "missing-customer-order"}', 400],
     ['a non-string field', '{"item": "numeric-customer-order", "customerID": 12345}', 400],
     ['an empty field', '{"item": "", "customerID": "empty-item-order"}', 400],
+    ['a field of only spaces and tabs', '{"item": " \\t \\t ", "customerID": "blank-item-order"}', 400],
     ['an extra field', '{"item": "extra-field-order", "customerID": "1", "price": 0}', 400],
     ['a value past the model limit', JSON.stringify({ item: `oversized-order-${'x'.repeat(300_000)}`, customerID: '1' }), 400],
     ['a body past the 10 MiB payload limit', JSON.stringify({ item: `huge-order-${'x'.repeat(11 * 1024 * 1024)}`, customerID: '1' }), 413],
@@ -124,8 +125,42 @@ describe('bad input is refused at the API and nothing of it is stored', () => {
 
   test('none of the refused orders reached the table', async () => {
     await sleep(DUPLICATE_WATCH_MS);
-    const markers = /bad-json-order|missing-customer-order|numeric-customer-order|empty-item-order|extra-field-order|oversized-order|huge-order/;
+    const markers = /bad-json-order|missing-customer-order|numeric-customer-order|empty-item-order|blank-item-order|extra-field-order|oversized-order|huge-order/;
     expect((await rows()).filter((row) => markers.test(String(row.order)))).toEqual([]);
+  });
+});
+
+describe("a valid order padded with white space past the queue's message size limit", () => {
+  // POC-Queue's MaximumMessageSize: hashicorp/aws 5.100's most (and default), 256 KiB.
+  const QUEUE_LIMIT_BYTES = 262_144;
+  const padded = (marker: string, bytes: number) => {
+    const order = JSON.stringify({ item: marker, customerID: '1' });
+    return `${order.slice(0, -1)}${' '.repeat(bytes - order.length)}}`;
+  };
+
+  test.each([
+    ['1 byte past the limit', QUEUE_LIMIT_BYTES + 1],
+    ['past 1 MiB', 1024 * 1024 + 1024],
+  ])('%s -> 413 naming the limit, and nothing stored', async (_case, bytes) => {
+    const response = await post(padded('padded-past-limit-order', bytes));
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { message: string }).message).toContain(`at most ${QUEUE_LIMIT_BYTES} bytes`);
+  });
+
+  // SQS documents the limit as the most a message may hold yet words its error "shorter
+  // than": 1 byte under it is accepted either way.
+  test('1 byte under the limit -> accepted and stored as sent', async () => {
+    const body = padded('padded-at-limit-order', QUEUE_LIMIT_BYTES - 1);
+    const response = await post(body);
+    expect(response.status).toBe(200);
+    const { orderId } = (await response.json()) as { orderId: string };
+    const [row] = await rowsWhere((candidate) => candidate.orderID === orderId, 1);
+    expect(row).toMatchObject({ item: 'padded-at-limit-order', order: body });
+  });
+
+  test('none of the refused ones reached the table', async () => {
+    await sleep(DUPLICATE_WATCH_MS);
+    expect((await rows()).filter((row) => String(row.order).includes('padded-past-limit-order'))).toEqual([]);
   });
 });
 

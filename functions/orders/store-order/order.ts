@@ -1,4 +1,5 @@
 import type { SQSRecord, SQSRecordAttributes } from 'aws-lambda';
+import { describeJsonType, ORDER_FIELD_NAMES, orderFieldProblem } from '../shared/order-request-rules';
 
 /** The body a client POSTs to the orders API (the lab's test request). */
 export interface OrderRequest {
@@ -35,8 +36,6 @@ export class InvalidOrderError extends Error {
   }
 }
 
-const REQUIRED_FIELDS = ['item', 'customerID'] as const satisfies readonly (keyof OrderRequest)[];
-
 /**
  * Parses and validates an order body.
  *
@@ -59,8 +58,8 @@ export function parseOrderRequest(body: string): OrderRequest {
   }
 
   const fields = parsed as Record<string, unknown>;
-  const problems = REQUIRED_FIELDS.flatMap((name) => {
-    const problem = describeFieldProblem(name, fields[name]);
+  const problems = ORDER_FIELD_NAMES.flatMap((name) => {
+    const problem = orderFieldProblem(name, fields[name]);
     return problem === undefined ? [] : [problem];
   });
   if (problems.length > 0) {
@@ -99,18 +98,4 @@ export function sentTimestampToIso(sentTimestamp: string): string {
     throw new Error(`SQS record has no valid SentTimestamp (got ${JSON.stringify(sentTimestamp)})`);
   }
   return date.toISOString();
-}
-
-function describeFieldProblem(name: string, value: unknown): string | undefined {
-  if (value === undefined) return `"${name}" is missing`;
-  if (typeof value !== 'string') return `"${name}" must be a string, got ${describeJsonType(value)}`;
-  if (value.trim() === '') return `"${name}" must not be empty`;
-  return undefined;
-}
-
-function describeJsonType(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  return `a ${typeof value}`;
 }

@@ -214,9 +214,9 @@ describe("seed 003's Common Bugs", () => {
 
       expect(await products()).toHaveLength(before.length);
       expect(await readObject(key)).toBe(content);
-      const rejectedKey = key.replace(/^uploads\//, 'rejected/');
-      expect(await readObject(rejectedKey)).toBe(content);
-      const report = JSON.parse(await readObject(`${rejectedKey}.errors.json`)) as { sourceKey: string; errorCount: number; reason: string; errors: unknown[] };
+      const path = key.replace(/^uploads\//, '');
+      expect(await readObject(`rejected/files/${path}`)).toBe(content);
+      const report = JSON.parse(await readObject(`rejected/reports/${path}.errors.json`)) as { sourceKey: string; errorCount: number; reason: string; errors: unknown[] };
       expect(report.sourceKey).toBe(key);
       expect(report.errorCount).toBeGreaterThan(0);
       expect(report.errors).toHaveLength(report.errorCount);
@@ -234,7 +234,7 @@ describe("seed 003's Common Bugs", () => {
         ]),
       );
       await outcomesFor(key);
-      const report = JSON.parse(await readObject('rejected/many-problems.json.errors.json')) as { errors: { index?: number }[] };
+      const report = JSON.parse(await readObject('rejected/reports/many-problems.json.errors.json')) as { errors: { index?: number }[] };
       expect(report.errors.map((error) => error.index)).toEqual([1, 2, 2]);
       expect(await productsWithIdPrefix('P-OK-')).toEqual([]);
     });

@@ -49,6 +49,7 @@ export class InventoryPipelineStack extends PipelineStack {
     const alerts = new SecureTopic(this, 'alerts-topic', {
       topicName: name('inventory-alerts'),
       emailSubscription: config.notificationEmail,
+      smsSubscription: config.notificationSms,
     });
 
     // STEP 5: ProcessInventoryFile validates a whole upload, then writes it.

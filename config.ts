@@ -7,6 +7,7 @@
  * | PIPELINE_ENV        | `dev`       | environment name, prefixed to every resource name              |
  * | PIPELINE_REGION     | `us-east-1` | AWS region the stacks deploy to (the labs use us-east-1)      |
  * | NOTIFICATION_EMAIL  | (none)      | address subscribed to the pipelines' SNS topics; none = no subscription |
+ * | NOTIFICATION_SMS    | (none)      | phone number in E.164 form (`+14155550100`) subscribed by SMS to the same topics; none = no SMS subscription |
  * | BUCKET_SUFFIX       | (none)      | ends the S3 bucket names (the labs' "yourname"); none = Terraform appends a unique suffix |
  * | LOW_STOCK_THRESHOLD | `5`         | inventory: alert when a product's quantity falls to or below this |
  * | COGNITO_CALLBACK_URLS | `http://localhost:8080/callback` | inventory: comma-separated URLs the hosted UI may return to after sign-in |
@@ -21,6 +22,8 @@ export interface PipelineConfig {
   readonly region: string;
   /** When undefined, no email subscription is created. */
   readonly notificationEmail?: string;
+  /** E.164 phone number; when undefined, no SMS subscription is created. */
+  readonly notificationSms?: string;
   /** When undefined, bucket names end in a suffix Terraform makes unique. */
   readonly bucketSuffix?: string;
   readonly lowStockThreshold: number;
@@ -65,6 +68,8 @@ const ENVIRONMENT_PATTERN = /^[a-z][a-z0-9-]{0,11}$/;
 const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 // Deliberately simple: one @, no spaces, a dot in the domain. SNS does the real check.
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// E.164, the only form SNS accepts for an SMS endpoint: "+", a country code, at most 15 digits in all.
+const E164_PATTERN = /^\+[1-9]\d{1,14}$/;
 // The longest bucket name here is "<env>-inventory-upload-<suffix>", within S3's 63 characters.
 const BUCKET_SUFFIX_PATTERN = /^[a-z0-9][a-z0-9-]{0,22}[a-z0-9]$|^[a-z0-9]$/;
 const WHOLE_NUMBER = /^\d{1,9}$/;
@@ -83,6 +88,7 @@ export function loadConfig(env: Env = process.env): PipelineConfig {
   const environment = readVariable(env, 'PIPELINE_ENV') ?? DEFAULT_ENVIRONMENT;
   const region = readVariable(env, 'PIPELINE_REGION') ?? DEFAULT_REGION;
   const notificationEmail = readVariable(env, 'NOTIFICATION_EMAIL');
+  const notificationSms = readVariable(env, 'NOTIFICATION_SMS');
   const bucketSuffix = readVariable(env, 'BUCKET_SUFFIX');
   const lowStockThreshold = readVariable(env, 'LOW_STOCK_THRESHOLD') ?? String(DEFAULT_LOW_STOCK_THRESHOLD);
   const callbackUrls = readList(env, 'COGNITO_CALLBACK_URLS') ?? DEFAULT_CALLBACK_URLS;
@@ -101,6 +107,11 @@ export function loadConfig(env: Env = process.env): PipelineConfig {
   }
   if (notificationEmail !== undefined && !EMAIL_PATTERN.test(notificationEmail)) {
     problems.push(`NOTIFICATION_EMAIL="${notificationEmail}" is not an email address (e.g. "ops@example.com").`);
+  }
+  if (notificationSms !== undefined && !E164_PATTERN.test(notificationSms)) {
+    problems.push(
+      `NOTIFICATION_SMS="${notificationSms}" is not a phone number in E.164 form: "+", the country code and the number, digits only, no spaces (e.g. "+14155550100").`,
+    );
   }
   if (bucketSuffix !== undefined && !BUCKET_SUFFIX_PATTERN.test(bucketSuffix)) {
     problems.push(
@@ -123,6 +134,7 @@ export function loadConfig(env: Env = process.env): PipelineConfig {
     environment,
     region,
     notificationEmail,
+    notificationSms,
     bucketSuffix,
     lowStockThreshold: Number(lowStockThreshold),
     callbackUrls,

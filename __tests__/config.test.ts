@@ -9,6 +9,7 @@ describe('loadConfig', () => {
       environment: 'dev',
       region: 'us-east-1',
       notificationEmail: undefined,
+      notificationSms: undefined,
       bucketSuffix: undefined,
       lowStockThreshold: 5,
       callbackUrls: ['http://localhost:8080/callback'],
@@ -43,6 +44,30 @@ describe('loadConfig', () => {
     });
     expect(loadConfig({ NOTIFICATION_EMAIL: '  ' }).notificationEmail).toBeUndefined();
   });
+
+  it.each(['+14155550100', '+442071838750', '+861012345678901'])('accepts the SMS number %s (E.164)', (number) => {
+    expect(loadConfig({ NOTIFICATION_SMS: ` ${number} ` }).notificationSms).toBe(number);
+  });
+
+  it('has no SMS number unless one is set', () => {
+    expect(loadConfig({ NOTIFICATION_SMS: '  ' }).notificationSms).toBeUndefined();
+  });
+
+  it.each(['4155550100', '+1 415 555 0100', '+1-415-555-0100', '+04155550100', '+1415555010012345', '+', 'ops@example.com'])(
+    'rejects the SMS number %j with one message naming the variable and the form',
+    (number) => {
+      let error: unknown;
+      try {
+        loadConfig({ NOTIFICATION_SMS: number });
+      } catch (thrown) {
+        error = thrown;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toBe(
+        `Invalid configuration:\n  - NOTIFICATION_SMS="${number}" is not a phone number in E.164 form: "+", the country code and the number, digits only, no spaces (e.g. "+14155550100").`,
+      );
+    },
+  );
 
   it.each(['us-gov-west-1', 'cn-north-1', 'ap-southeast-2', 'il-central-1'])('accepts region %s', (region) => {
     expect(loadConfig({ PIPELINE_REGION: region }).region).toBe(region);
@@ -111,7 +136,7 @@ describe('the cdktf app (scripts/run-app.js)', () => {
   const runApp = (env: Record<string, string>, outdir: string) =>
     spawnSync('node', [path.join(root, 'scripts/run-app.js')], {
       cwd: root,
-      env: { ...process.env, PIPELINE_ENV: '', NOTIFICATION_EMAIL: '', PIPELINE_REGION: '', CDKTF_OUTDIR: outdir, ...env },
+      env: { ...process.env, PIPELINE_ENV: '', NOTIFICATION_EMAIL: '', NOTIFICATION_SMS: '', PIPELINE_REGION: '', CDKTF_OUTDIR: outdir, ...env },
       encoding: 'utf8',
     });
 

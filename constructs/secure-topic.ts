@@ -12,6 +12,11 @@ export interface SecureTopicProps {
   /** Address subscribed by email; the subscription waits for the recipient to confirm. @default none */
   readonly emailSubscription?: string;
   /**
+   * Phone number in E.164 form subscribed by SMS; SNS needs no confirmation for it, but an
+   * account in the SMS sandbox delivers only to numbers verified there. @default none
+   */
+  readonly smsSubscription?: string;
+  /**
    * KMS key for encryption at rest. The AWS-managed key lets same-account publishers
    * use it through SNS without a key policy of our own.
    * @default 'alias/aws/sns'
@@ -39,7 +44,7 @@ const PUBLISH_LIST_ACTIONS = ['sns:ListTopics'];
 /**
  * An SNS topic encrypted at rest whose policy admits only its own account (no
  * "Everyone" statements) and refuses publishing without TLS; optionally an email
- * subscription.
+ * subscription and an SMS one.
  */
 export class SecureTopic extends Construct {
   readonly topic: SnsTopic;
@@ -70,6 +75,14 @@ export class SecureTopic extends Construct {
         topicArn: this.topic.arn,
         protocol: 'email',
         endpoint: props.emailSubscription,
+      });
+    }
+    // SNS delivers SMS itself: the topic policy and the publishers' grants need nothing more.
+    if (props.smsSubscription) {
+      new SnsTopicSubscription(this, 'sms', {
+        topicArn: this.topic.arn,
+        protocol: 'sms',
+        endpoint: props.smsSubscription,
       });
     }
   }

@@ -31,7 +31,7 @@ const INVENTORY_PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 10_000);
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'synth,functions,orders,inventory').split(',').map((part) => part.trim()));
 const SCRATCH = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
 // Benchmark the zero-config synth whatever the caller's shell has set.
-const ENV = { ...process.env, CHECKPOINT_DISABLE: '1', PIPELINE_ENV: '', PIPELINE_REGION: '', NOTIFICATION_EMAIL: '' };
+const ENV = { ...process.env, CHECKPOINT_DISABLE: '1', PIPELINE_ENV: '', PIPELINE_REGION: '', NOTIFICATION_EMAIL: '', NOTIFICATION_SMS: '' };
 
 interface Run {
   seconds: number;

@@ -13,7 +13,10 @@ import { PipelineStack } from './pipeline-stack';
 /** Where people upload inventory files; only `.json` files here are processed. */
 export const UPLOAD_PREFIX = 'uploads/';
 export const UPLOAD_SUFFIX = '.json';
-/** Where a file that fails validation is copied, with its error report beside it. */
+/**
+ * Where a file that fails validation is copied, and its error report written: each in a
+ * folder of its own below this prefix (functions/inventory/process-inventory-file/upload-location.ts).
+ */
 export const REJECTED_PREFIX = 'rejected/';
 /** Larger files are rejected unread: 10 MiB holds well over 100,000 products. */
 export const MAX_INVENTORY_FILE_BYTES = 10 * 1024 * 1024;
@@ -46,6 +49,7 @@ export class InventoryPipelineStack extends PipelineStack {
     const alerts = new SecureTopic(this, 'alerts-topic', {
       topicName: name('inventory-alerts'),
       emailSubscription: config.notificationEmail,
+      smsSubscription: config.notificationSms,
     });
 
     // STEP 5: ProcessInventoryFile validates a whole upload, then writes it.

@@ -50,6 +50,7 @@ export class OrdersPipelineStack extends PipelineStack {
     const topic = new SecureTopic(this, 'order-topic', {
       topicName: name('POC-Topic'),
       emailSubscription: config.notificationEmail,
+      smsSubscription: config.notificationSms,
     });
 
     // Task 4: POC-Lambda-1 stores each queued order once, with role Lambda-SQS-DynamoDB.

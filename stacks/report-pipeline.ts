@@ -53,6 +53,7 @@ export class ReportPipelineStack extends PipelineStack {
     const topic = new SecureTopic(this, 'email-report-topic', {
       topicName: name('EmailReport'),
       emailSubscription: config.notificationEmail,
+      smsSubscription: config.notificationSms,
     });
 
     const reports = new SecureBucket(this, 'report-bucket', {

@@ -2,6 +2,7 @@
  * Turns pipeline events into lines a person can follow in a terminal: what started and
  * where, then each stage an order passes (request, invocation, notification).
  */
+import type { CapturedNotification } from '../sns/notification-inbox';
 import type { PipelineEvent } from './pipeline-events';
 import type { StateMachineEvent } from '../step-functions/execution-events';
 
@@ -47,20 +48,33 @@ function describe(event: PipelineEvent, options: TerminalReportOptions): string 
       return `gave up   ${event.functionName}: ${event.records} record(s) ${event.reason}${event.destination ? ` -> ${event.destination}` : ''}`;
     case 'log':
       return options.functionLogs === false ? undefined : `  log     ${event.functionName}: ${summarizeLogLine(event.line)}`;
-    case 'notification': {
-      const { notification } = event;
-      const to = notification.emailSubscribers.length > 0 ? notification.emailSubscribers.join(', ') : 'the topic subscribers';
-      const body = notification.message
-        .split('\n')
-        .map((line) => `          | ${line}`)
-        .join('\n');
-      return `email     to ${to} (captured, not sent)\n          | Subject: ${notification.subject ?? '(none)'}\n${body}`;
-    }
+    case 'notification':
+      return describeNotification(event.notification);
     case 'execution':
       return describeExecutionEvent(event.stateMachine, event.event);
     case 'error':
       return `error     ${event.where}: ${event.error instanceof Error ? event.error.message : String(event.error)}`;
   }
+}
+
+/**
+ * The email, and the text, a publish would send. With no subscriber at all the email is
+ * still shown: it is what the topic would send once someone subscribes.
+ */
+function describeNotification(notification: CapturedNotification): string {
+  const body = notification.message
+    .split('\n')
+    .map((line) => `          | ${line}`)
+    .join('\n');
+  const { emailSubscribers, smsSubscribers } = notification;
+  const parts: string[] = [];
+  if (emailSubscribers.length > 0 || smsSubscribers.length === 0) {
+    const to = emailSubscribers.length > 0 ? emailSubscribers.join(', ') : 'the topic subscribers';
+    parts.push(`email     to ${to} (captured, not sent)\n          | Subject: ${notification.subject ?? '(none)'}\n${body}`);
+  }
+  // SMS carries no subject: the phone shows the message alone.
+  if (smsSubscribers.length > 0) parts.push(`sms       to ${smsSubscribers.join(', ')} (captured, not sent)\n${body}`);
+  return parts.join('\n');
 }
 
 /** One line per step a person follows; entering each state would be noise. */

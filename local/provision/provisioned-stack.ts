@@ -44,6 +44,8 @@ export interface LocalTopic {
   readonly arn: string;
   /** Addresses the stack subscribes by email; locally their mail is captured instead. */
   readonly emailSubscribers: readonly string[];
+  /** Phone numbers the stack subscribes by SMS; locally their texts are captured instead. */
+  readonly smsSubscribers: readonly string[];
 }
 
 export class ProvisionedStack {

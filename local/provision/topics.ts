@@ -1,7 +1,7 @@
 /**
  * A stack's SNS topics in fauxqs, and their subscriptions: queue subscriptions are made
- * as declared; email ones are remembered, because nothing local can send mail (the
- * notification inbox captures what each topic would send).
+ * as declared; email and SMS ones are remembered, because nothing local can send mail or
+ * texts (the notification inbox captures what each topic would send).
  */
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { required, type Provisioner } from './provisioner';
@@ -11,7 +11,7 @@ export const provisionTopics: Provisioner = async ({ stack, clients, provisioned
     const topicName = String(config.name);
     const attributes = config.fifo_topic === true ? { FifoTopic: 'true' } : undefined;
     const { TopicArn } = await clients.sns.send(new CreateTopicCommand({ Name: topicName, Attributes: attributes }));
-    provisioned.topics.set(name, { name: topicName, arn: required(TopicArn, 'TopicArn'), emailSubscribers: [] });
+    provisioned.topics.set(name, { name: topicName, arn: required(TopicArn, 'TopicArn'), emailSubscribers: [], smsSubscribers: [] });
     onCreated({ type: 'topic', name: topicName, detail: '' });
   }
 };
@@ -29,6 +29,10 @@ export const provisionSubscriptions: Provisioner = async ({ stack, clients, prov
       case 'email-json':
         provisioned.topics.set(topicKey, { ...topic, emailSubscribers: [...topic.emailSubscribers, endpoint] });
         onCreated({ type: 'subscription', name: topic.name, detail: `email to ${endpoint} (captured locally, not sent)` });
+        break;
+      case 'sms':
+        provisioned.topics.set(topicKey, { ...topic, smsSubscribers: [...topic.smsSubscribers, endpoint] });
+        onCreated({ type: 'subscription', name: topic.name, detail: `sms to ${endpoint} (captured locally, not sent)` });
         break;
       case 'sqs':
         await clients.sns.send(

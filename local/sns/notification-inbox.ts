@@ -1,5 +1,5 @@
 /**
- * Captures what the stack's topics would email. Nothing local can send mail, so each
+ * Captures what the stack's topics would email or text. Nothing local can send either, so each
  * topic gets a queue of its own subscribed to it (SNS -> SQS fan-out, as in AWS) and
  * every delivery is read back: the notification a person would receive, exactly once
  * per publish, with its subject.
@@ -14,6 +14,8 @@ export interface CapturedNotification {
   readonly topicArn: string;
   /** Who the stack subscribes by email (empty when it subscribes no one). */
   readonly emailSubscribers: readonly string[];
+  /** Who the stack subscribes by SMS; a text carries the message alone, without the subject. */
+  readonly smsSubscribers: readonly string[];
   readonly messageId: string;
   readonly subject?: string;
   readonly message: string;
@@ -160,6 +162,7 @@ export class NotificationInbox implements RunningPart {
     const notification: CapturedNotification = {
       topicArn: envelope.TopicArn ?? topic.arn,
       emailSubscribers: topic.emailSubscribers,
+      smsSubscribers: topic.smsSubscribers,
       messageId: envelope.MessageId ?? '',
       subject: envelope.Subject ?? undefined,
       message: envelope.Message ?? '',

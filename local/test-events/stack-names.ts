@@ -27,7 +27,7 @@ export function stackNames(stack: SynthesizedStack, now: Date = new Date()): Pro
     });
   }
   for (const [name, config] of Object.entries(stack.resources('aws_sns_topic'))) {
-    named.topics.set(name, { name: String(config.name), arn: arn('sns', String(config.name)), emailSubscribers: [] });
+    named.topics.set(name, { name: String(config.name), arn: arn('sns', String(config.name)), emailSubscribers: [], smsSubscribers: [] });
   }
   for (const [name, config] of Object.entries(stack.resources('aws_s3_bucket'))) {
     const bucketName = localBucketName(config);

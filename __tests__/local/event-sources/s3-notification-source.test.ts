@@ -9,7 +9,7 @@ describe('S3 notifications', () => {
     ['uploads/inventory.json', true],
     ['uploads/shop 1/inventory.json', true],
     ['inventory.json', false],
-    ['rejected/inventory.json', false],
+    ['rejected/files/inventory.json', false],
     ['uploads/notes.txt', false],
     ['uploads/inventory.json.bak', false],
   ])('matches %s: %s', (key, expected) => {

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PipelineEvent } from '../../../local/pipeline/pipeline-events';
+import { formatPipelineEvent } from '../../../local/pipeline/terminal-report';
 import { startLocalPipeline, type LocalPipeline } from '../../../local/pipeline/local-pipeline';
 import { synthesizeStack } from '../../../local/stack/synthesize';
 import { workerEmulators } from '../../support/emulators/worker-emulators';
@@ -31,6 +32,8 @@ const SEED_FILE = readFileSync(join(__dirname, '../../../samples/inventory.json'
 const QUIET_WATCH_MS = 2_500;
 /** Product ids containing this make DynamoDB unavailable for their writes. */
 const OUTAGE_MARKER = 'OUTAGE-';
+/** Seed 003's "Email/SMS": alerts go to a phone too. */
+const PHONE = '+14155550100';
 
 type FileOutcome = { key: string; outcome: 'written' | 'rejected' | 'skipped'; items?: number; errors?: number; reportKey?: string };
 
@@ -42,7 +45,7 @@ const events: PipelineEvent[] = [];
 
 beforeAll(async () => {
   outdir = mkdtempSync(join(tmpdir(), 'inventory-e2e-'));
-  const stackDir = synthesizeStack('inventory-pipeline', { ...TEST_CONFIG, notificationEmail: 'ops@example.com', lowStockThreshold: 5 }, outdir);
+  const stackDir = synthesizeStack('inventory-pipeline', { ...TEST_CONFIG, notificationEmail: 'ops@example.com', notificationSms: PHONE, lowStockThreshold: 5 }, outdir);
   dynamodbWire = await startWireRecorder(() => pipelineDynamoDb(pipeline).endpoint, {
     unavailableFor: (call) => call.operation === 'BatchWriteItem' && call.body.includes(OUTAGE_MARKER),
   });
@@ -129,12 +132,22 @@ describe("seed 003's TEST 1-5 with its own inventory.json", () => {
     ]);
   });
 
-  test('TEST 3 and 4: the stream invokes NotifyInventoryUpdate, which emails "Inventory Update" per new product', async () => {
+  test('TEST 3 and 4: the stream invokes NotifyInventoryUpdate, which emails and texts "Inventory Update" per new product', async () => {
     const emails = await pipeline.notifications.waitFor(2, (n) => /^New product added: (Laptop|Mouse)$/.test(n.message));
-    expect(emails.map((email) => [email.subject, email.message, email.emailSubscribers]).sort()).toEqual([
-      ['Inventory Update', 'New product added: Laptop', ['ops@example.com']],
-      ['Inventory Update', 'New product added: Mouse', ['ops@example.com']],
+    expect(emails.map((email) => [email.subject, email.message, email.emailSubscribers, email.smsSubscribers]).sort()).toEqual([
+      ['Inventory Update', 'New product added: Laptop', ['ops@example.com'], [PHONE]],
+      ['Inventory Update', 'New product added: Mouse', ['ops@example.com'], [PHONE]],
     ]);
+    const [laptop] = emails.filter((email) => email.message === 'New product added: Laptop');
+    expect(formatPipelineEvent({ kind: 'notification', notification: laptop })).toBe(
+      [
+        'email     to ops@example.com (captured, not sent)',
+        '          | Subject: Inventory Update',
+        '          | New product added: Laptop',
+        `sms       to ${PHONE} (captured, not sent)`,
+        '          | New product added: Laptop',
+      ].join('\n'),
+    );
     // The inbox can capture an email before the invocation that published it has returned.
     const notifyInvoked = () =>
       events.some((event) => event.kind === 'invocation' && event.functionName === 'test-NotifyInventoryUpdate' && event.source === `${TABLE} stream`);
@@ -214,9 +227,9 @@ describe("seed 003's Common Bugs", () => {
 
       expect(await products()).toHaveLength(before.length);
       expect(await readObject(key)).toBe(content);
-      const rejectedKey = key.replace(/^uploads\//, 'rejected/');
-      expect(await readObject(rejectedKey)).toBe(content);
-      const report = JSON.parse(await readObject(`${rejectedKey}.errors.json`)) as { sourceKey: string; errorCount: number; reason: string; errors: unknown[] };
+      const path = key.replace(/^uploads\//, '');
+      expect(await readObject(`rejected/files/${path}`)).toBe(content);
+      const report = JSON.parse(await readObject(`rejected/reports/${path}.errors.json`)) as { sourceKey: string; errorCount: number; reason: string; errors: unknown[] };
       expect(report.sourceKey).toBe(key);
       expect(report.errorCount).toBeGreaterThan(0);
       expect(report.errors).toHaveLength(report.errorCount);
@@ -234,7 +247,7 @@ describe("seed 003's Common Bugs", () => {
         ]),
       );
       await outcomesFor(key);
-      const report = JSON.parse(await readObject('rejected/many-problems.json.errors.json')) as { errors: { index?: number }[] };
+      const report = JSON.parse(await readObject('rejected/reports/many-problems.json.errors.json')) as { errors: { index?: number }[] };
       expect(report.errors.map((error) => error.index)).toEqual([1, 2, 2]);
       expect(await productsWithIdPrefix('P-OK-')).toEqual([]);
     });
@@ -248,6 +261,11 @@ describe("seed 003's Common Bugs", () => {
     const topicArn = pipeline.resources.resolve((notify.environment as { variables: Record<string, string> }).variables.TOPIC_ARN);
     expect(topicArn).toBe(pipeline.outputs.topic_arn);
     expect([...pipeline.resources.topics.values()][0].emailSubscribers).toEqual(['ops@example.com']);
+    expect([...pipeline.resources.topics.values()][0].smsSubscribers).toEqual([PHONE]);
+    expect(events).toContainEqual({
+      kind: 'resource',
+      resource: { type: 'subscription', name: 'test-inventory-alerts', detail: `sms to ${PHONE} (captured locally, not sent)` },
+    });
   });
 
   test('an outage is retried twice, then the S3 event is kept in the failure queue, not lost', async () => {

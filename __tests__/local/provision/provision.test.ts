@@ -1,6 +1,7 @@
 import { provisionStack } from '../../../local/provision/provision';
 import { ProvisionedStack } from '../../../local/provision/provisioned-stack';
-import type { ProvisionClients } from '../../../local/provision/provisioner';
+import type { ProvisionClients, ProvisionedResource } from '../../../local/provision/provisioner';
+import { provisionSubscriptions } from '../../../local/provision/topics';
 import { refersToNotRunResource } from '../../../local/stack/outputs';
 import { SynthesizedStack } from '../../../local/stack/synthesized-stack';
 
@@ -33,4 +34,27 @@ test('user pools are announced as token issuers, and what refers to a hosted UI 
   expect(refersToNotRunResource('https://${aws_cognito_user_pool_domain.d.domain}.auth.us-east-1.amazoncognito.com')).toBe(true);
   expect(refersToNotRunResource('${aws_cognito_user_pool.users.id}')).toBe(false);
   expect(refersToNotRunResource('${aws_sns_topic.t.arn}')).toBe(false);
+});
+
+test('email and SMS subscriptions are remembered for the inbox to capture, never sent', async () => {
+  const stack = new SynthesizedStack({
+    resource: {
+      aws_sns_topic: { alerts: { name: 'dev-inventory-alerts' } },
+      aws_sns_topic_subscription: {
+        email: { topic_arn: '${aws_sns_topic.alerts.arn}', protocol: 'email', endpoint: 'ops@example.com' },
+        sms: { topic_arn: '${aws_sns_topic.alerts.arn}', protocol: 'sms', endpoint: '+14155550100' },
+      },
+    },
+  });
+  const provisioned = new ProvisionedStack(stack, 'us-east-1');
+  provisioned.topics.set('alerts', { name: 'dev-inventory-alerts', arn: 'arn:aws:sns:us-east-1:000000000000:dev-inventory-alerts', emailSubscribers: [], smsSubscribers: [] });
+  const announced: ProvisionedResource[] = [];
+
+  await provisionSubscriptions({ stack, clients: NO_CLIENTS, provisioned, onCreated: (resource) => announced.push(resource) });
+
+  expect(provisioned.topics.get('alerts')).toMatchObject({ emailSubscribers: ['ops@example.com'], smsSubscribers: ['+14155550100'] });
+  expect(announced.map((resource) => resource.detail)).toEqual([
+    'email to ops@example.com (captured locally, not sent)',
+    'sms to +14155550100 (captured locally, not sent)',
+  ]);
 });

@@ -42,10 +42,11 @@ export interface ProcessingSummary {
  * UPLOAD_PREFIX into InventoryTable, or none of them.
  *
  * A file that is not a valid inventory is a handled outcome: a copy and an error report
- * go under REJECTED_PREFIX, the upload stays where it is, and the invocation succeeds,
- * since retrying cannot fix a file. Anything else that fails (S3, DynamoDB) throws, so
- * Lambda's asynchronous retries and then the on-failure destination take over; every
- * write is a put of the same row, so a retry is safe.
+ * go under REJECTED_PREFIX, each in a folder of its own (upload-location.ts), the upload
+ * stays where it is, and the invocation succeeds, since retrying cannot fix a file.
+ * Anything else that fails (S3, DynamoDB) throws, so Lambda's asynchronous retries and
+ * then the on-failure destination take over; every write is a put of the same row, so a
+ * retry is safe.
  */
 export async function handler(event: S3Event, context: Context): Promise<ProcessingSummary> {
   logger.addContext(context);
@@ -112,7 +113,7 @@ async function reject(
   file?: { readonly bytes: Uint8Array; readonly contentType?: string },
 ): Promise<FileOutcome> {
   const rejectedKey = rejectedKeyFor(upload.key, uploadPrefix, rejectedPrefix);
-  const reportKey = errorReportKeyFor(rejectedKey);
+  const reportKey = errorReportKeyFor(upload.key, uploadPrefix, rejectedPrefix);
   const copy = file === undefined ? undefined : { key: rejectedKey, ...file };
   const report = rejectionReport(upload, rejection, { rejectedCopyKey: copy?.key, rejectedAt: new Date() });
   await storeRejection(s3, upload.bucket, { copy, reportKey, report });

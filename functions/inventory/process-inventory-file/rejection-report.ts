@@ -2,8 +2,8 @@ import type { InventoryProblem, InventoryRejection } from './inventory-file';
 import type { UploadLocation } from './upload-location';
 
 /**
- * The `.errors.json` object written next to a rejected file's copy: everything the
- * uploader needs to fix the file without reading the function's logs.
+ * The `.errors.json` object written for a rejected file, in the rejected prefix's reports
+ * folder: everything the uploader needs to fix the file without reading the function's logs.
  */
 export interface RejectionReport {
   readonly bucket: string;

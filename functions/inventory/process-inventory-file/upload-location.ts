@@ -33,22 +33,40 @@ export function uploadLocationOf(record: S3EventRecord): UploadLocation {
 }
 
 /**
- * Where the copy of a rejected upload goes: the same path below the rejected prefix, so
- * `uploads/store 7/inventory.json` becomes `rejected/store 7/inventory.json` and a
+ * Below the rejected prefix, copies and their error reports live in two folders of their
+ * own. Side by side (`x.json` and `x.json.errors.json`) a later upload named
+ * `x.json.errors.json` would be copied over the report of `x.json`; in disjoint folders no
+ * upload path can name another upload's report.
+ */
+export const REJECTED_COPIES_FOLDER = 'files/';
+export const ERROR_REPORTS_FOLDER = 'reports/';
+
+/**
+ * Where the copy of a rejected upload goes: the same path below the rejected copies folder,
+ * so `uploads/store 7/inventory.json` becomes `rejected/files/store 7/inventory.json` and a
  * person finds it by the name they uploaded.
  *
  * @throws Error when the key is not under the upload prefix (the handler skips those first)
  */
 export function rejectedKeyFor(uploadKey: string, uploadPrefix: string, rejectedPrefix: string): string {
+  return rejectedPrefix + REJECTED_COPIES_FOLDER + pathBelow(uploadKey, uploadPrefix);
+}
+
+/**
+ * Where the report that explains a rejected upload goes: the same path in the reports
+ * folder, with `.errors.json` appended (`rejected/reports/store 7/inventory.json.errors.json`).
+ *
+ * @throws Error when the key is not under the upload prefix
+ */
+export function errorReportKeyFor(uploadKey: string, uploadPrefix: string, rejectedPrefix: string): string {
+  return `${rejectedPrefix}${ERROR_REPORTS_FOLDER}${pathBelow(uploadKey, uploadPrefix)}.errors.json`;
+}
+
+function pathBelow(uploadKey: string, uploadPrefix: string): string {
   if (!uploadKey.startsWith(uploadPrefix)) {
     throw new Error(`Key ${JSON.stringify(uploadKey)} is not under the upload prefix ${JSON.stringify(uploadPrefix)}`);
   }
-  return rejectedPrefix + uploadKey.slice(uploadPrefix.length);
-}
-
-/** The report that explains a rejected upload sits next to its copy. */
-export function errorReportKeyFor(rejectedKey: string): string {
-  return `${rejectedKey}.errors.json`;
+  return uploadKey.slice(uploadPrefix.length);
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * ProcessInventoryFile against DynamoDB Local and fauxqs's S3: the rows a file becomes,
  * what a bad file leaves behind (nothing in the table; its copy and report under
- * rejected/), large files, and failures. The handler reaches both emulators through
+ * rejected/files/ and rejected/reports/), large files, and failures. The handler reaches both emulators through
  * pass-through recorders, which prove the exact S3 and DynamoDB actions it calls (its
  * role allows no others) and can make either service unavailable.
  */
@@ -381,18 +381,18 @@ describe('a file that is not a valid inventory', () => {
 
       const summary = await handler(event, context);
 
-      const reportKey = `rejected/bad files/${n}.json.errors.json`;
+      const reportKey = `rejected/reports/bad files/${n}.json.errors.json`;
       expect(summary).toEqual({ files: [{ key, outcome: 'rejected', errors: bad.errors.length, reportKey }] });
       expect(await countRows()).toBe(rowsBefore);
       expect(await objectText(key)).toBe(bad.body);
-      expect(await objectText(`rejected/bad files/${n}.json`)).toBe(bad.body);
+      expect(await objectText(`rejected/files/bad files/${n}.json`)).toBe(bad.body);
 
       const report = JSON.parse((await objectText(reportKey)) as string);
       expect(report).toEqual({
         bucket: BUCKET,
         sourceKey: key,
         sourceVersionId: `bad-version-${n}`,
-        rejectedCopyKey: `rejected/bad files/${n}.json`,
+        rejectedCopyKey: `rejected/files/bad files/${n}.json`,
         rejectedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
         reason: bad.reason,
         errorCount: bad.errors.length,
@@ -406,12 +406,27 @@ describe('a file that is not a valid inventory', () => {
     },
   );
 
+  it('keeps each report apart from every copy: an upload named like an earlier report does not overwrite it', async () => {
+    const first = 'uploads/collide/a.json';
+    const second = 'uploads/collide/a.json.errors.json';
+    const firstSummary = await handler(await upload(first, '{"first": "not a list"}'), context);
+    const secondSummary = await handler(await upload(second, '{"second": "not a list either"}'), context);
+
+    const reportKeys = [firstSummary, secondSummary].map(({ files: [outcome] }) => (outcome as { reportKey: string }).reportKey);
+    expect(new Set(reportKeys).size).toBe(2);
+    const reports = await Promise.all(reportKeys.map(async (reportKey) => JSON.parse((await objectText(reportKey)) as string)));
+    expect(reports.map((report) => report.sourceKey)).toEqual([first, second]);
+    const copies = reports.map((report) => report.rejectedCopyKey as string);
+    expect(copies.filter((copy) => reportKeys.includes(copy))).toEqual([]);
+    expect(await Promise.all(copies.map(objectText))).toEqual(['{"first": "not a list"}', '{"second": "not a list either"}']);
+  });
+
   it('stores the report as JSON, and the copy with the upload content type', async () => {
     await handler(await upload('uploads/content-types.json', '[]'), context);
 
-    const copy = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'rejected/content-types.json' }));
+    const copy = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'rejected/files/content-types.json' }));
     const report = await s3.send(
-      new GetObjectCommand({ Bucket: BUCKET, Key: 'rejected/content-types.json.errors.json' }),
+      new GetObjectCommand({ Bucket: BUCKET, Key: 'rejected/reports/content-types.json.errors.json' }),
     );
     await Promise.all([copy.Body?.transformToString(), report.Body?.transformToString()]);
     expect(copy.ContentType).toBe('application/json');
@@ -424,13 +439,13 @@ describe('a file that is not a valid inventory', () => {
     const event = await upload(key, body);
 
     await expect(handler(event, context)).resolves.toEqual({
-      files: [{ key, outcome: 'rejected', errors: 1, reportKey: 'rejected/too big.json.errors.json' }],
+      files: [{ key, outcome: 'rejected', errors: 1, reportKey: 'rejected/reports/too big.json.errors.json' }],
     });
 
     expect(s3CallsFor(key)).toEqual([]);
-    expect(await objectText('rejected/too big.json')).toBeUndefined();
+    expect(await objectText('rejected/files/too big.json')).toBeUndefined();
     expect(await objectText(key)).toBe(body);
-    expect(JSON.parse((await objectText('rejected/too big.json.errors.json')) as string)).toMatchObject({
+    expect(JSON.parse((await objectText('rejected/reports/too big.json.errors.json')) as string)).toMatchObject({
       sourceKey: key,
       reason: 'The file is too large',
       errors: [{ message: `the file is ${body.length} bytes, over the limit of ${MAX_FILE_BYTES} bytes` }],
@@ -446,8 +461,8 @@ describe('a file that is not a valid inventory', () => {
     await expect(handler(event, context)).resolves.toMatchObject({ files: [{ key, outcome: 'rejected' }] });
 
     expect(s3CallsFor(key).map((call) => call.operation)).toEqual(['GetObject']);
-    expect(await objectText('rejected/grew.json')).toBeUndefined();
-    expect(await objectText('rejected/grew.json.errors.json')).toContain(`over the limit of ${MAX_FILE_BYTES} bytes`);
+    expect(await objectText('rejected/files/grew.json')).toBeUndefined();
+    expect(await objectText('rejected/reports/grew.json.errors.json')).toContain(`over the limit of ${MAX_FILE_BYTES} bytes`);
   });
 });
 
@@ -487,7 +502,7 @@ describe('transient failures', () => {
 
     expect(dynamodbWire.calls.filter((call) => call.refused).length).toBeGreaterThan(0);
     expect(await rowsStartingWith('OUTAGE-')).toBe(0);
-    expect(await objectText('rejected/during-outage.json.errors.json')).toBeUndefined();
+    expect(await objectText('rejected/reports/during-outage.json.errors.json')).toBeUndefined();
     expect(logs.at('ERROR')).toEqual([
       expect.objectContaining({ message: expect.stringMatching(/Lambda will retry/), key, error: expect.anything() }),
     ]);

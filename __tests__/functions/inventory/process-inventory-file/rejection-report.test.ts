@@ -10,14 +10,14 @@ it('describes the source, the copy, the reason and every listed problem', () => 
       errorCount: 1,
       errors: [{ index: 1, field: 'price', message: 'price is missing' }],
     },
-    { rejectedCopyKey: 'rejected/x.json', rejectedAt },
+    { rejectedCopyKey: 'rejected/files/x.json', rejectedAt },
   );
 
   expect(report).toEqual({
     bucket: 'inventory-upload',
     sourceKey: 'uploads/x.json',
     sourceVersionId: 'v7',
-    rejectedCopyKey: 'rejected/x.json',
+    rejectedCopyKey: 'rejected/files/x.json',
     rejectedAt: '2025-06-01T12:00:00.000Z',
     reason: '1 of 2 products is invalid',
     errorCount: 1,
@@ -39,7 +39,7 @@ it('says how many problems were counted but not listed', () => {
   const report = rejectionReport(
     { bucket: 'b', key: 'uploads/x.json' },
     { reason: '3 of 3 products are invalid', errorCount: 12, errors: [{ index: 0, message: 'name is missing' }] },
-    { rejectedCopyKey: 'rejected/x.json', rejectedAt },
+    { rejectedCopyKey: 'rejected/files/x.json', rejectedAt },
   );
 
   expect(report.errorsNotListed).toBe(11);

@@ -64,9 +64,9 @@ describe('uploadLocationOf', () => {
 });
 
 describe('rejectedKeyFor', () => {
-  it('keeps the path below the upload prefix', () => {
-    expect(rejectedKeyFor('uploads/a b/x.json', 'uploads/', 'rejected/')).toBe('rejected/a b/x.json');
-    expect(rejectedKeyFor('uploads/inventory.json', 'uploads/', 'rejected/')).toBe('rejected/inventory.json');
+  it('keeps the path below the upload prefix, in the rejected copies folder', () => {
+    expect(rejectedKeyFor('uploads/a b/x.json', 'uploads/', 'rejected/')).toBe('rejected/files/a b/x.json');
+    expect(rejectedKeyFor('uploads/inventory.json', 'uploads/', 'rejected/')).toBe('rejected/files/inventory.json');
   });
 
   it('refuses a key outside the upload prefix', () => {
@@ -74,9 +74,23 @@ describe('rejectedKeyFor', () => {
       /not under the upload prefix "uploads\/"/,
     );
   });
+});
 
-  it('puts the report next to the copy', () => {
-    expect(errorReportKeyFor('rejected/a b/x.json')).toBe('rejected/a b/x.json.errors.json');
+describe('errorReportKeyFor', () => {
+  it('keeps the path below the upload prefix, in the reports folder, with .errors.json appended', () => {
+    expect(errorReportKeyFor('uploads/a b/x.json', 'uploads/', 'rejected/')).toBe('rejected/reports/a b/x.json.errors.json');
+  });
+
+  it('refuses a key outside the upload prefix', () => {
+    expect(() => errorReportKeyFor('other/x.json', 'uploads/', 'rejected/')).toThrow(/not under the upload prefix/);
+  });
+
+  it('names no report that is another upload\'s copy or report, even for an upload named like a report', () => {
+    const uploads = ['uploads/a.json', 'uploads/a.json.errors.json', 'uploads/files/a.json', 'uploads/reports/a.json', 'uploads/a.json.errors.json.errors.json'];
+    const copies = uploads.map((key) => rejectedKeyFor(key, 'uploads/', 'rejected/'));
+    const reports = uploads.map((key) => errorReportKeyFor(key, 'uploads/', 'rejected/'));
+
+    expect(new Set([...copies, ...reports]).size).toBe(uploads.length * 2);
   });
 });
 

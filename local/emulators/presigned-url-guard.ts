@@ -1,40 +1,34 @@
 /**
- * A pass-through proxy in front of fauxqs's S3 that refuses presigned URLs past their
- * expiry, as S3 does: fauxqs checks no signature and no expiry, and an emailed report link
- * that still worked after it expired would hide the one property that matters about it.
- * Everything else is forwarded unchanged, streamed in both directions.
+ * A pass-through proxy in front of fauxqs's S3 that checks presigned URLs as S3 does (their
+ * SigV4 signature against the local credentials, and their expiry): fauxqs checks neither,
+ * and an emailed report link that opened with half a signature or after it expired would
+ * hide the one property that matters about it. Everything else is forwarded unchanged,
+ * streamed in both directions; requests that are not presigned (the SDK clients sign
+ * theirs in headers) pass unjudged.
  */
 import { once } from 'node:events';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { LOCAL_CREDENTIALS } from './dynamodb-local';
 import type { RunningEmulator } from './emulator-process';
 import { endToEndHeaders } from './end-to-end-headers';
+import { presignedRequestRefusal, type LocalCredentials } from './presigned-request';
+import { sendS3Error, type S3Error } from './s3-error';
 
-/** When a presigned request stops being valid, from its query; undefined when it is not presigned. */
-export function presignedExpiry(url: URL): Date | undefined {
-  const signedAt = url.searchParams.get('X-Amz-Date');
-  const expiresIn = url.searchParams.get('X-Amz-Expires');
-  if (signedAt === null || expiresIn === null) return undefined;
-  const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(signedAt);
-  if (!match || !/^\d+$/.test(expiresIn)) return new Date(0);
-  const [, year, month, day, hour, minute, second] = match.map(Number);
-  return new Date(Date.UTC(year, month - 1, day, hour, minute, second) + Number(expiresIn) * 1000);
+export interface PresignedUrlGuardOptions {
+  /** The only key presigned URLs may be signed with. @default LOCAL_CREDENTIALS */
+  readonly credentials?: LocalCredentials;
+  /** The clock expiry is judged by. @default the system clock */
+  readonly now?: () => Date;
 }
 
-const EXPIRED_BODY = (resource: string) =>
-  '<?xml version="1.0" encoding="UTF-8"?>\n' +
-  `<Error><Code>AccessDenied</Code><Message>Request has expired</Message><Resource>${resource.replace(/[<>&]/g, '')}</Resource></Error>`;
-
-export async function startPresignedUrlGuard(s3Endpoint: string, now: () => Date = () => new Date()): Promise<RunningEmulator> {
+export async function startPresignedUrlGuard(s3Endpoint: string, { credentials = LOCAL_CREDENTIALS, now = () => new Date() }: PresignedUrlGuardOptions = {}): Promise<RunningEmulator> {
   const upstream = new URL(s3Endpoint);
-  const server = createServer((incoming: IncomingMessage, outgoing: ServerResponse) => {
-    const url = new URL(incoming.url ?? '/', 'http://local');
-    const expiry = presignedExpiry(url);
-    if (expiry !== undefined && now() > expiry) {
-      incoming.resume();
-      outgoing.writeHead(403, { 'content-type': 'application/xml' }).end(EXPIRED_BODY(url.pathname));
-      return;
-    }
+
+  const refusalOf = (incoming: IncomingMessage): Promise<S3Error | undefined> =>
+    presignedRequestRefusal({ method: incoming.method ?? 'GET', url: incoming.url ?? '/', headers: incoming.headers }, credentials, now());
+
+  const forward = (incoming: IncomingMessage, outgoing: ServerResponse) => {
     const forwarded = request(
       { host: upstream.hostname, port: upstream.port, method: incoming.method, path: incoming.url, headers: endToEndHeaders(incoming.headers) },
       (response) => {
@@ -47,7 +41,27 @@ export async function startPresignedUrlGuard(s3Endpoint: string, now: () => Date
       outgoing.end(String(error));
     });
     incoming.pipe(forwarded);
-  });
+  };
+
+  const handle = (incoming: IncomingMessage, outgoing: ServerResponse) => {
+    refusalOf(incoming).then(
+      (refusal) => {
+        if (refusal) {
+          sendS3Error(outgoing, refusal);
+          incoming.resume();
+          return;
+        }
+        forward(incoming, outgoing);
+      },
+      (error: unknown) => {
+        incoming.resume();
+        if (!outgoing.headersSent) outgoing.writeHead(500, { 'content-type': 'text/plain' });
+        outgoing.end(`the local S3 guard failed: ${String(error)}`);
+      },
+    );
+  };
+
+  const server = createServer(handle);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;

@@ -1,10 +1,11 @@
 /**
- * A pass-through proxy in front of fauxqs's S3 that checks presigned URLs as S3 does (their
- * SigV4 signature against the local credentials, and their expiry): fauxqs checks neither,
- * and an emailed report link that opened with half a signature or after it expired would
- * hide the one property that matters about it. Everything else is forwarded unchanged,
- * streamed in both directions; requests that are not presigned (the SDK clients sign
- * theirs in headers) pass unjudged.
+ * A pass-through proxy in front of fauxqs's S3 that answers, as S3 would, what fauxqs
+ * cannot: it checks presigned URLs (their SigV4 signature against the local credentials,
+ * and their expiry), which fauxqs does not, since an emailed report link that opened with
+ * half a signature or after it expired would hide the one property that matters about it;
+ * and it refuses up front a body larger than fauxqs takes, saying so, where fauxqs would
+ * cut the connection. Everything else is forwarded unchanged, streamed in both directions;
+ * requests that are not presigned (the SDK clients sign theirs in headers) pass unjudged.
  */
 import { once } from 'node:events';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -12,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { LOCAL_CREDENTIALS } from './dynamodb-local';
 import type { RunningEmulator } from './emulator-process';
 import { endToEndHeaders } from './end-to-end-headers';
+import { bodyTooLargeLocally, bodyWithinLimit, declaredBodySize, FAUXQS_MAX_BODY_BYTES } from './fauxqs-body-limit';
 import { presignedRequestRefusal, type LocalCredentials } from './presigned-request';
 import { sendS3Error, type S3Error } from './s3-error';
 
@@ -25,10 +27,15 @@ export interface PresignedUrlGuardOptions {
 export async function startPresignedUrlGuard(s3Endpoint: string, { credentials = LOCAL_CREDENTIALS, now = () => new Date() }: PresignedUrlGuardOptions = {}): Promise<RunningEmulator> {
   const upstream = new URL(s3Endpoint);
 
-  const refusalOf = (incoming: IncomingMessage): Promise<S3Error | undefined> =>
-    presignedRequestRefusal({ method: incoming.method ?? 'GET', url: incoming.url ?? '/', headers: incoming.headers }, credentials, now());
+  const refusalOf = async (incoming: IncomingMessage): Promise<S3Error | undefined> => {
+    const presigned = await presignedRequestRefusal({ method: incoming.method ?? 'GET', url: incoming.url ?? '/', headers: incoming.headers }, credentials, now());
+    if (presigned) return presigned;
+    const declared = declaredBodySize(incoming.headers['content-length']);
+    return declared !== undefined && declared > FAUXQS_MAX_BODY_BYTES ? bodyTooLargeLocally(declared) : undefined;
+  };
 
   const forward = (incoming: IncomingMessage, outgoing: ServerResponse) => {
+    let cutShort = false;
     const forwarded = request(
       { host: upstream.hostname, port: upstream.port, method: incoming.method, path: incoming.url, headers: endToEndHeaders(incoming.headers) },
       (response) => {
@@ -37,20 +44,31 @@ export async function startPresignedUrlGuard(s3Endpoint: string, { credentials =
       },
     );
     forwarded.on('error', (error) => {
+      if (cutShort) return;
       if (!outgoing.headersSent) outgoing.writeHead(502);
       outgoing.end(String(error));
     });
-    incoming.pipe(forwarded);
+    // A body sent chunked announces no size: it is counted as it comes, and fauxqs is never
+    // sent more than it takes.
+    const counted = bodyWithinLimit(() => {
+      cutShort = true;
+      forwarded.destroy();
+      if (outgoing.headersSent) outgoing.end();
+      else sendS3Error(outgoing, bodyTooLargeLocally());
+    });
+    incoming.pipe(counted).pipe(forwarded);
   };
 
-  const handle = (incoming: IncomingMessage, outgoing: ServerResponse) => {
+  const handle = (incoming: IncomingMessage, outgoing: ServerResponse, expectsContinue: boolean) => {
     refusalOf(incoming).then(
       (refusal) => {
         if (refusal) {
+          // Without "100 Continue" a client that asked for it never sends the body at all.
           sendS3Error(outgoing, refusal);
           incoming.resume();
           return;
         }
+        if (expectsContinue) outgoing.writeContinue();
         forward(incoming, outgoing);
       },
       (error: unknown) => {
@@ -61,7 +79,9 @@ export async function startPresignedUrlGuard(s3Endpoint: string, { credentials =
     );
   };
 
-  const server = createServer(handle);
+  const server = createServer((incoming, outgoing) => handle(incoming, outgoing, false));
+  // Answered here rather than by Node, so that a refused upload is refused before its body is sent.
+  server.on('checkContinue', (incoming: IncomingMessage, outgoing: ServerResponse) => handle(incoming, outgoing, true));
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;

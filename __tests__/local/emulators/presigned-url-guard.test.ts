@@ -1,6 +1,6 @@
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { createServer } from 'node:http';
+import { createServer, request, type IncomingMessage } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { startPresignedUrlGuard } from '../../../local/emulators/presigned-url-guard';
@@ -137,6 +137,70 @@ test('requests that are not presigned pass through, bodies included', async () =
   const { Body } = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'reports/b.html' }));
   expect((await Body?.transformToString())?.length).toBe(200_000);
 });
+
+describe("bodies over fauxqs's limit, refused up front rather than cut off", () => {
+  /** fauxqs 1.9's Fastify bodyLimit: 11 MiB. */
+  const LIMIT = 11 * 1024 * 1024;
+  const notSupportedLocally = (size: number) =>
+    new RegExp(
+      `^<\\?xml[^>]*>\\n<Error><Code>EntityTooLarge</Code><Message>[^<]*not supported locally[^<]*${LIMIT} bytes[^<]*real S3 takes up to 5 GB in one PUT[^<]*</Message>` +
+        `<ProposedSize>${size}</ProposedSize><MaxSizeAllowed>${LIMIT}</MaxSizeAllowed>`,
+    );
+
+  beforeAll(() => {
+    clock = new Date(Date.now() + 365 * 24 * 3600 * 1000);
+  });
+
+  test('an SDK PutObject over the limit fails with EntityTooLarge saying why, not 502 or EPIPE', async () => {
+    const error = await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'uploads/big.json', Body: Buffer.alloc(LIMIT + 1, 0x20) })).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ name: 'EntityTooLarge', $metadata: { httpStatusCode: 400 } });
+    expect((error as Error).message).toMatch(/not supported locally/);
+    await expect(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'uploads/big.json' }))).rejects.toMatchObject({ name: 'NoSuchKey' });
+  });
+
+  test('a plain PUT with a Content-Length over the limit gets the S3-style answer', async () => {
+    const response = await fetch(`${guard.endpoint}/${BUCKET}/uploads/big.json`, { method: 'PUT', body: Buffer.alloc(LIMIT + 1, 0x20) });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toBe('application/xml');
+    expect(await response.text()).toMatch(notSupportedLocally(LIMIT + 1));
+  });
+
+  test('a chunked PUT that grows past the limit gets the same answer, not a cut connection', async () => {
+    const chunk = Buffer.alloc(1024 * 1024, 0x20);
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= 12) return controller.close();
+        sent += 1;
+        controller.enqueue(chunk);
+      },
+    });
+    const response = await fetch(`${guard.endpoint}/${BUCKET}/uploads/big.json`, { method: 'PUT', body, duplex: 'half' } as RequestInit);
+    expect(response.status).toBe(400);
+    expect(await response.text()).toMatch(/<Code>EntityTooLarge<\/Code><Message>[^<]*not supported locally/);
+    await expect(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'uploads/big.json' }))).rejects.toMatchObject({ name: 'NoSuchKey' });
+  });
+
+  test('a client that waits for "100 Continue" is refused before it sends the body', async () => {
+    const put = request(`${guard.endpoint}/${BUCKET}/uploads/big.json`, { method: 'PUT', headers: { 'content-length': LIMIT + 1, expect: '100-continue' } });
+    let continued = false;
+    put.on('continue', () => (continued = true));
+    put.flushHeaders();
+    const [response] = (await once(put, 'response')) as [IncomingMessage];
+    response.resume();
+    put.destroy();
+    expect(response.statusCode).toBe(400);
+    expect(continued).toBe(false);
+  });
+
+  test('a body of exactly the limit is stored', async () => {
+    const response = await fetch(`${guard.endpoint}/${BUCKET}/uploads/limit.bin`, { method: 'PUT', body: Buffer.alloc(LIMIT, 0x61) });
+    expect(response.status).toBe(200);
+    const { ContentLength } = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'uploads/limit.bin' }));
+    expect(ContentLength).toBe(LIMIT);
+  });
+});
+
 
 test("passes on no connection header of the upstream's: clients keep the guard's own keep-alive terms", async () => {
   // fauxqs offers 72 s; the guard closes idle connections after 5 s. A client told 72 s

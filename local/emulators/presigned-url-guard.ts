@@ -10,7 +10,6 @@
 import { once } from 'node:events';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LOCAL_CREDENTIALS } from './dynamodb-local';
 import type { RunningEmulator } from './emulator-process';
 import { endToEndHeaders } from './end-to-end-headers';
 import { bodyTooLargeLocally, bodyWithinLimit, declaredBodySize, FAUXQS_MAX_BODY_BYTES } from './fauxqs-body-limit';
@@ -18,13 +17,13 @@ import { presignedRequestRefusal, type LocalCredentials } from './presigned-requ
 import { sendS3Error, type S3Error } from './s3-error';
 
 export interface PresignedUrlGuardOptions {
-  /** The only key presigned URLs may be signed with. @default LOCAL_CREDENTIALS */
-  readonly credentials?: LocalCredentials;
+  /** The only key presigned URLs may be signed with: the one the local runtime gives its clients and functions. */
+  readonly credentials: LocalCredentials;
   /** The clock expiry is judged by. @default the system clock */
   readonly now?: () => Date;
 }
 
-export async function startPresignedUrlGuard(s3Endpoint: string, { credentials = LOCAL_CREDENTIALS, now = () => new Date() }: PresignedUrlGuardOptions = {}): Promise<RunningEmulator> {
+export async function startPresignedUrlGuard(s3Endpoint: string, { credentials, now = () => new Date() }: PresignedUrlGuardOptions): Promise<RunningEmulator> {
   const upstream = new URL(s3Endpoint);
 
   const refusalOf = async (incoming: IncomingMessage): Promise<S3Error | undefined> => {

@@ -76,7 +76,7 @@ export async function startLocalServices(
     hasDatabase ? started(() => startSecretsManager({ region }), 'Secrets Manager (GetSecretValue)') : undefined,
   ] as const);
   const databases = mariadb && secrets ? { mariadb, secrets } : undefined;
-  const s3 = parts.add(await startPresignedUrlGuard(fauxqs.endpoint));
+  const s3 = parts.add(await startPresignedUrlGuard(fauxqs.endpoint, { credentials: LOCAL_CREDENTIALS }));
 
   const clientConfig = { region, credentials: LOCAL_CREDENTIALS };
   const clients = {

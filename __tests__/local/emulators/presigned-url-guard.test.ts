@@ -18,7 +18,7 @@ let clock = new Date();
 
 beforeAll(async () => {
   const fauxqs = await workerEmulators().fauxqs();
-  guard = await startPresignedUrlGuard(fauxqs.endpoint, { now: () => clock });
+  guard = await startPresignedUrlGuard(fauxqs.endpoint, { credentials: LOCAL_CREDENTIALS, now: () => clock });
   s3 = new S3Client({ region: 'us-east-1', credentials: LOCAL_CREDENTIALS, endpoint: guard.endpoint });
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
   await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'reports/a.html', Body: '<h1>Report</h1>' }));
@@ -210,7 +210,7 @@ test("passes on no connection header of the upstream's: clients keep the guard's
     response.end('ok');
   }).listen(0, '127.0.0.1');
   await once(upstream, 'listening');
-  const proxy = await startPresignedUrlGuard(`http://127.0.0.1:${(upstream.address() as AddressInfo).port}`);
+  const proxy = await startPresignedUrlGuard(`http://127.0.0.1:${(upstream.address() as AddressInfo).port}`, { credentials: LOCAL_CREDENTIALS });
   try {
     const response = await fetch(`${proxy.endpoint}/bucket/key`);
     expect(await response.text()).toBe('ok');

@@ -62,8 +62,9 @@ export async function startPresignedUrlGuard(s3Endpoint: string, { credentials, 
     refusalOf(incoming).then(
       (refusal) => {
         if (refusal) {
-          // Without "100 Continue" a client that asked for it never sends the body at all.
-          sendS3Error(outgoing, refusal);
+          // Without "100 Continue" a client that asked for it does not send the body, and
+          // closing the connection leaves no doubt about where the next request starts.
+          sendS3Error(outgoing, refusal, expectsContinue ? { connection: 'close' } : {});
           incoming.resume();
           return;
         }

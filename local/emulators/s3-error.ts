@@ -23,6 +23,6 @@ export function s3ErrorXml(error: S3Error): string {
     .join('')}</Error>`;
 }
 
-export function sendS3Error(response: ServerResponse, error: S3Error): void {
-  response.writeHead(error.status, { 'content-type': 'application/xml' }).end(s3ErrorXml(error));
+export function sendS3Error(response: ServerResponse, error: S3Error, headers: Readonly<Record<string, string>> = {}): void {
+  response.writeHead(error.status, { ...headers, 'content-type': 'application/xml' }).end(s3ErrorXml(error));
 }

@@ -190,6 +190,7 @@ describe("bodies over fauxqs's limit, refused up front rather than cut off", () 
     response.resume();
     put.destroy();
     expect(response.statusCode).toBe(400);
+    expect(response.headers.connection).toBe('close');
     expect(continued).toBe(false);
   });
 

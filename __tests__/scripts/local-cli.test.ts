@@ -152,6 +152,12 @@ test('runs the report pipeline: the printed request, with its token, gets a repo
     expect(response.status).toBe(202);
     await waitForOutput(output, /Subject: Your coffee supplier report\n\s+\| Your coffee supplier report is ready: http/, 60_000);
     expect(output()).toMatch(/execute {3}dev-CreateReport \S+: SUCCEEDED/);
+    // The link as printed is whole, and opens the report where signatures are checked.
+    const [, link] = /\| Your coffee supplier report is ready: (http\S+)/.exec(output()) ?? [];
+    expect(new URL(link).searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+    const report = await fetch(link);
+    expect(report.status).toBe(200);
+    expect(await report.text()).toContain('Highland Roasters');
 
     child.kill('SIGINT');
     const [code] = (await once(child, 'exit')) as [number | null];

@@ -1,40 +1,40 @@
 /**
- * A pass-through proxy in front of fauxqs's S3 that refuses presigned URLs past their
- * expiry, as S3 does: fauxqs checks no signature and no expiry, and an emailed report link
- * that still worked after it expired would hide the one property that matters about it.
- * Everything else is forwarded unchanged, streamed in both directions.
+ * A pass-through proxy in front of fauxqs's S3 that answers, as S3 would, what fauxqs
+ * cannot: it checks presigned URLs (their SigV4 signature against the local credentials,
+ * and their expiry), which fauxqs does not, since an emailed report link that opened with
+ * half a signature or after it expired would hide the one property that matters about it;
+ * and it refuses up front a body larger than fauxqs takes, saying so, where fauxqs would
+ * cut the connection. Everything else is forwarded unchanged, streamed in both directions;
+ * requests that are not presigned (the SDK clients sign theirs in headers) pass unjudged.
  */
 import { once } from 'node:events';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RunningEmulator } from './emulator-process';
 import { endToEndHeaders } from './end-to-end-headers';
+import { bodyTooLargeLocally, bodyWithinLimit, declaredBodySize, FAUXQS_MAX_BODY_BYTES } from './fauxqs-body-limit';
+import { presignedRequestRefusal, type LocalCredentials } from './presigned-request';
+import { sendS3Error, type S3Error } from './s3-error';
 
-/** When a presigned request stops being valid, from its query; undefined when it is not presigned. */
-export function presignedExpiry(url: URL): Date | undefined {
-  const signedAt = url.searchParams.get('X-Amz-Date');
-  const expiresIn = url.searchParams.get('X-Amz-Expires');
-  if (signedAt === null || expiresIn === null) return undefined;
-  const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(signedAt);
-  if (!match || !/^\d+$/.test(expiresIn)) return new Date(0);
-  const [, year, month, day, hour, minute, second] = match.map(Number);
-  return new Date(Date.UTC(year, month - 1, day, hour, minute, second) + Number(expiresIn) * 1000);
+export interface PresignedUrlGuardOptions {
+  /** The only key presigned URLs may be signed with: the one the local runtime gives its clients and functions. */
+  readonly credentials: LocalCredentials;
+  /** The clock expiry is judged by. @default the system clock */
+  readonly now?: () => Date;
 }
 
-const EXPIRED_BODY = (resource: string) =>
-  '<?xml version="1.0" encoding="UTF-8"?>\n' +
-  `<Error><Code>AccessDenied</Code><Message>Request has expired</Message><Resource>${resource.replace(/[<>&]/g, '')}</Resource></Error>`;
-
-export async function startPresignedUrlGuard(s3Endpoint: string, now: () => Date = () => new Date()): Promise<RunningEmulator> {
+export async function startPresignedUrlGuard(s3Endpoint: string, { credentials, now = () => new Date() }: PresignedUrlGuardOptions): Promise<RunningEmulator> {
   const upstream = new URL(s3Endpoint);
-  const server = createServer((incoming: IncomingMessage, outgoing: ServerResponse) => {
-    const url = new URL(incoming.url ?? '/', 'http://local');
-    const expiry = presignedExpiry(url);
-    if (expiry !== undefined && now() > expiry) {
-      incoming.resume();
-      outgoing.writeHead(403, { 'content-type': 'application/xml' }).end(EXPIRED_BODY(url.pathname));
-      return;
-    }
+
+  const refusalOf = async (incoming: IncomingMessage): Promise<S3Error | undefined> => {
+    const presigned = await presignedRequestRefusal({ method: incoming.method ?? 'GET', url: incoming.url ?? '/', headers: incoming.headers }, credentials, now());
+    if (presigned) return presigned;
+    const declared = declaredBodySize(incoming.headers['content-length']);
+    return declared !== undefined && declared > FAUXQS_MAX_BODY_BYTES ? bodyTooLargeLocally(declared) : undefined;
+  };
+
+  const forward = (incoming: IncomingMessage, outgoing: ServerResponse) => {
+    let cutShort = false;
     const forwarded = request(
       { host: upstream.hostname, port: upstream.port, method: incoming.method, path: incoming.url, headers: endToEndHeaders(incoming.headers) },
       (response) => {
@@ -43,11 +43,45 @@ export async function startPresignedUrlGuard(s3Endpoint: string, now: () => Date
       },
     );
     forwarded.on('error', (error) => {
+      if (cutShort) return;
       if (!outgoing.headersSent) outgoing.writeHead(502);
       outgoing.end(String(error));
     });
-    incoming.pipe(forwarded);
-  });
+    // A body sent chunked announces no size: it is counted as it comes, and fauxqs is never
+    // sent more than it takes.
+    const counted = bodyWithinLimit(() => {
+      cutShort = true;
+      forwarded.destroy();
+      if (outgoing.headersSent) outgoing.end();
+      else sendS3Error(outgoing, bodyTooLargeLocally());
+    });
+    incoming.pipe(counted).pipe(forwarded);
+  };
+
+  const handle = (incoming: IncomingMessage, outgoing: ServerResponse, expectsContinue: boolean) => {
+    refusalOf(incoming).then(
+      (refusal) => {
+        if (refusal) {
+          // Without "100 Continue" a client that asked for it does not send the body, and
+          // closing the connection leaves no doubt about where the next request starts.
+          sendS3Error(outgoing, refusal, expectsContinue ? { connection: 'close' } : {});
+          incoming.resume();
+          return;
+        }
+        if (expectsContinue) outgoing.writeContinue();
+        forward(incoming, outgoing);
+      },
+      (error: unknown) => {
+        incoming.resume();
+        if (!outgoing.headersSent) outgoing.writeHead(500, { 'content-type': 'text/plain' });
+        outgoing.end(`the local S3 guard failed: ${String(error)}`);
+      },
+    );
+  };
+
+  const server = createServer((incoming, outgoing) => handle(incoming, outgoing, false));
+  // Answered here rather than by Node, so that a refused upload is refused before its body is sent.
+  server.on('checkContinue', (incoming: IncomingMessage, outgoing: ServerResponse) => handle(incoming, outgoing, true));
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;

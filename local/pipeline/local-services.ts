@@ -1,6 +1,7 @@
 /**
  * The AWS services a pipeline's functions reach, started locally side by side: fauxqs (SQS,
- * SNS, S3, the latter behind a guard that refuses expired presigned links as S3 does),
+ * SNS, S3, the latter behind a guard that checks presigned links as S3 does and refuses
+ * bodies over fauxqs's 11 MiB by name),
  * DynamoDB Local (tables and streams) only for a stack with a table, and MariaDB and the
  * local Secrets Manager only for a stack with a database. Also the SDK clients the runtime
  * itself uses, and the environment every function gets so that its own SDK clients reach
@@ -75,7 +76,7 @@ export async function startLocalServices(
     hasDatabase ? started(() => startSecretsManager({ region }), 'Secrets Manager (GetSecretValue)') : undefined,
   ] as const);
   const databases = mariadb && secrets ? { mariadb, secrets } : undefined;
-  const s3 = parts.add(await startPresignedUrlGuard(fauxqs.endpoint));
+  const s3 = parts.add(await startPresignedUrlGuard(fauxqs.endpoint, { credentials: LOCAL_CREDENTIALS }));
 
   const clientConfig = { region, credentials: LOCAL_CREDENTIALS };
   const clients = {

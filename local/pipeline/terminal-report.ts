@@ -4,6 +4,7 @@
  */
 import type { CapturedNotification } from '../sns/notification-inbox';
 import type { PipelineEvent } from './pipeline-events';
+import { fitLineToTerminal } from './terminal-line';
 import type { StateMachineEvent } from '../step-functions/execution-events';
 
 export interface TerminalReportOptions {
@@ -11,15 +12,12 @@ export interface TerminalReportOptions {
   readonly functionLogs?: boolean;
 }
 
-/** A refused 11 MiB body must not flood the terminal. */
-const MAX_LINE_CHARS = 400;
-
 export function formatPipelineEvent(event: PipelineEvent, options: TerminalReportOptions = {}): string | undefined {
   const text = describe(event, options);
-  return text
-    ?.split('\n')
-    .map((line) => (line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)}... (${line.length - MAX_LINE_CHARS} more characters)` : line))
-    .join('\n');
+  // An email is printed whole: it is what a person reads and acts on (the report's link),
+  // and SNS already bounds it (256 KB).
+  if (text === undefined || event.kind === 'notification') return text;
+  return text.split('\n').map(fitLineToTerminal).join('\n');
 }
 
 function describe(event: PipelineEvent, options: TerminalReportOptions): string | undefined {

@@ -301,6 +301,17 @@ test('BUG 4 (timeout) and size: a 10,000-product file is written whole within th
   expect(await productsWithIdPrefix('P-BULK-')).toHaveLength(10_000);
 });
 
+test('a file over the local S3\'s 11 MiB is refused on upload, saying it is not supported locally, and nothing runs', async () => {
+  // Real S3 takes it (up to 5 GB in one PUT) and the function then rejects it for its size;
+  // fauxqs takes no body over 11 MiB, and the local S3 says so rather than cutting the connection.
+  const before = invocationsOfProcessFile();
+  const error = await upload('uploads/too-big.json', Buffer.alloc(11 * 1024 * 1024 + 1, 0x20)).catch((caught: unknown) => caught);
+  expect(error).toMatchObject({ name: 'EntityTooLarge', $metadata: { httpStatusCode: 400 } });
+  expect((error as Error).message).toMatch(/not supported locally.*11534336 bytes.*real S3 takes up to 5 GB in one PUT/);
+  await sleep(QUIET_WATCH_MS);
+  expect(invocationsOfProcessFile()).toBe(before);
+});
+
 test('the functions call only what their roles allow: BatchWriteItem on DynamoDB', () => {
   expect(dynamodbWire.operations()).toEqual(['BatchWriteItem']);
 });

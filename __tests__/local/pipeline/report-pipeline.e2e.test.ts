@@ -92,6 +92,14 @@ describe('a signed-in person asks for a report', () => {
     for (const name of SUPPLIERS) expect(dom).toContain(name);
   });
 
+  test('the link with its signature cut short, as a terminal clipping lines printed it, is refused', async () => {
+    const clipped = new URL(link);
+    clipped.searchParams.set('X-Amz-Signature', (clipped.searchParams.get('X-Amz-Signature') as string).slice(0, 32));
+    const response = await fetch(clipped);
+    expect(response.status).toBe(403);
+    expect(await response.text()).toContain('<Code>SignatureDoesNotMatch</Code>');
+  });
+
   test('an expired link is refused, as S3 refuses it', async () => {
     // Two hours earlier than signed: what the link looks like to S3 an hour after it expired.
     const expired = new URL(link);

@@ -32,14 +32,27 @@ export function sqsQueryBackend(options: SqsQueryBackendOptions): AwsServiceBack
       const queueUrl = await queueUrlFor(request.uri, form, options.queueUrlOf);
       return await sendMessage(options.sqs, queueUrl, form);
     } catch (error) {
+      if (error instanceof NotSupportedLocally) throw error;
       return errorResponse(error);
     }
   };
 }
 
+/** Characters past Unicode's Basic Multilingual Plane (emoji among them): SQS takes them, fauxqs 1.9 does not. */
+const SUPPLEMENTARY_CHARACTER = /[\u{10000}-\u{10FFFF}]/u;
+
 async function sendMessage(sqs: SQSClient, queueUrl: string, form: URLSearchParams): Promise<AwsIntegrationResponse> {
   const messageBody = form.get('MessageBody');
   if (messageBody === null) throw new QueryError('MissingParameter', 'The request must contain the parameter MessageBody.');
+  const supplementary = SUPPLEMENTARY_CHARACTER.exec(messageBody);
+  if (supplementary) {
+    // Not an SQS answer (SQS would take the message): a loud failure of the local gateway,
+    // logged with its reason, instead of an SQS error that would read as the client's fault.
+    const codePoint = supplementary[0].codePointAt(0)!.toString(16).toUpperCase();
+    throw new NotSupportedLocally(
+      `the message holds U+${codePoint}, a character outside Unicode's Basic Multilingual Plane: SQS takes it, but fauxqs 1.9 (the local SQS) refuses it, so this is not supported locally`,
+    );
+  }
   const delay = form.get('DelaySeconds');
   if (delay !== null && !/^\d+$/.test(delay)) {
     throw new QueryError('InvalidParameterValue', `Value ${delay} for parameter DelaySeconds is invalid. Reason: must be an integer.`);
@@ -106,6 +119,9 @@ function messageAttributes(form: URLSearchParams): Record<string, MessageAttribu
 }
 
 /** An error this adapter raises itself, in the Query API's terms. */
+/** What the local SQS cannot do that SQS does: the gateway fails loudly rather than answer as SQS never would. */
+class NotSupportedLocally extends Error {}
+
 class QueryError extends Error {
   readonly $fault = 'client';
   constructor(

@@ -36,6 +36,17 @@ describe('sqsQueryBackend, with a stand-in SDK client', () => {
     expect(send).not.toHaveBeenCalled();
   });
 
+  it('fails loudly, without calling the local SQS, on a character SQS takes and fauxqs refuses', async () => {
+    const send = jest.fn();
+    const backend = sqsQueryBackend({ sqs: { send } as unknown as SQSClient, queueUrlOf });
+    const body = `Action=SendMessage&MessageBody=${encodeURIComponent('{"item": "soap 🧽"}')}`;
+
+    await expect(backend({ uri: uriOf('1', 'q'), httpMethod: 'POST', headers: FORM, body })).rejects.toThrow(
+      /U\+1F9FD, a character outside Unicode's Basic Multilingual Plane: SQS takes it, but fauxqs 1\.9 \(the local SQS\) refuses it, so this is not supported locally/,
+    );
+    expect(send).not.toHaveBeenCalled();
+  });
+
   it("answers an SDK client fault with 400 and the Query API's error, code included", async () => {
     const backend = sqsQueryBackend({
       sqs: failingClient(Object.assign(new Error('The specified queue does not exist.'), {

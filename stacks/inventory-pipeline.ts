@@ -4,6 +4,7 @@ import { PipelineConfig } from '../config';
 import { DynamoDBStreamsToLambda } from '../constructs/dynamodb-streams-to-lambda';
 import { HostedUiUserPool } from '../constructs/hosted-ui-user-pool';
 import { NodejsFunction } from '../constructs/nodejs-function';
+import { dashboardPanels, PipelineDashboard } from '../constructs/pipeline-dashboard';
 import { S3ToLambda } from '../constructs/s3-to-lambda';
 import { SecureBucket } from '../constructs/secure-bucket';
 import { SecureTable } from '../constructs/secure-table';
@@ -74,7 +75,7 @@ export class InventoryPipelineStack extends PipelineStack {
     });
     // Where a file that fails validation is copied: an inline grant, so that Inventory-Read-S3 only reads.
     uploads.grantWrite(processFile.role, { prefix: REJECTED_PREFIX });
-    new S3ToLambda(this, 'uploads', {
+    const uploadTrigger = new S3ToLambda(this, 'uploads', {
       bucket: uploads,
       consumer: processFile,
       keyPrefix: UPLOAD_PREFIX,
@@ -92,7 +93,7 @@ export class InventoryPipelineStack extends PipelineStack {
       environment: { TOPIC_ARN: alerts.arn, LOW_STOCK_THRESHOLD: String(config.lowStockThreshold) },
     });
     alerts.grantPublish(notify.role, { policyName: name('Inventory-SNS-Publish') });
-    new DynamoDBStreamsToLambda(this, 'inventory-changes', {
+    const inventoryChanges = new DynamoDBStreamsToLambda(this, 'inventory-changes', {
       table: inventory,
       consumer: notify,
       readPolicyName: name('Inventory-Read-Stream'),
@@ -107,6 +108,21 @@ export class InventoryPipelineStack extends PipelineStack {
       domainPrefixStart: name('inventory'),
       callbackUrls: config.callbackUrls,
       logoutUrls: config.logoutUrls,
+    });
+
+    // Left to right as the diagram in the README reads.
+    new PipelineDashboard(this, 'dashboard', {
+      dashboardName: name('inventory-pipeline'),
+      region: config.region,
+      panels: [
+        dashboardPanels.bucket('upload bucket: files', uploads),
+        dashboardPanels.function('ProcessInventoryFile: reading files', processFile),
+        dashboardPanels.queue('ProcessInventoryFile failed events', uploadTrigger.failureQueue),
+        dashboardPanels.table('InventoryTable and its stream', inventory, notify),
+        dashboardPanels.function('NotifyInventoryUpdate: announcing changes', notify),
+        dashboardPanels.queue('NotifyInventoryUpdate failed batches', inventoryChanges.failureQueue),
+        dashboardPanels.notifications('alerts topic: emails', alerts),
+      ],
     });
 
     new TerraformOutput(this, 'upload_bucket', { value: uploads.name, description: `Upload inventory files under ${UPLOAD_PREFIX}` });

@@ -6,6 +6,7 @@ import { ApiGatewayToSqs } from '../constructs/api-gateway-to-sqs';
 import { partitionOf } from '../constructs/arn';
 import { DynamoDBStreamsToLambda } from '../constructs/dynamodb-streams-to-lambda';
 import { NodejsFunction } from '../constructs/nodejs-function';
+import { dashboardPanels, PipelineDashboard } from '../constructs/pipeline-dashboard';
 import { SecureTable } from '../constructs/secure-table';
 import { SecureTopic } from '../constructs/secure-topic';
 import { SqsToLambda } from '../constructs/sqs-to-lambda';
@@ -79,7 +80,7 @@ export class OrdersPipelineStack extends PipelineStack {
       environment: { TOPIC_ARN: topic.arn },
     });
     topic.grantPublish(notifyNewOrder.role, { policyName: name('Lambda-SNS-Publish') });
-    new DynamoDBStreamsToLambda(this, 'new-orders', {
+    const newOrders = new DynamoDBStreamsToLambda(this, 'new-orders', {
       table: orders,
       consumer: notifyNewOrder,
       readPolicyName: name('Lambda-DynamoDBStreams-Read'),
@@ -104,6 +105,21 @@ export class OrdersPipelineStack extends PipelineStack {
       'push-to-cloudwatch-logs',
       `arn:${partitionOf(config.region)}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs`,
     );
+
+    // Left to right as the diagram in the README reads.
+    new PipelineDashboard(this, 'dashboard', {
+      dashboardName: name('orders-pipeline'),
+      region: config.region,
+      panels: [
+        dashboardPanels.requests('POC-API: orders posted', api.api, api.stage),
+        dashboardPanels.queue('POC-Queue: orders waiting', intake.queue, intake.deadLetterQueue),
+        dashboardPanels.function('POC-Lambda-1: storing orders', storeOrder),
+        dashboardPanels.table('orders table and its stream', orders, notifyNewOrder),
+        dashboardPanels.function('POC-Lambda-2: announcing orders', notifyNewOrder),
+        dashboardPanels.queue('POC-Lambda-2 failed batches', newOrders.failureQueue),
+        dashboardPanels.notifications('POC-Topic: emails', topic),
+      ],
+    });
 
     new TerraformOutput(this, 'api_url', { value: api.url, description: 'POST orders here (Task 9)' });
     new TerraformOutput(this, 'queue_url', { value: intake.queue.url });

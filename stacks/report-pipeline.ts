@@ -1,12 +1,14 @@
 import { Construct } from 'constructs';
 import { ITerraformDependable, TerraformOutput } from 'cdktf';
 import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
+import type { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { ExistingDatabase, PipelineConfig } from '../config';
 import { ApiGatewayToStepFunctions } from '../constructs/api-gateway-to-step-functions';
 import { AuroraMysqlServerless } from '../constructs/aurora-mysql-serverless';
 import { grantReadDatabaseSecret } from '../constructs/database-secret';
 import { HostedUiUserPool } from '../constructs/hosted-ui-user-pool';
 import { NodejsFunction } from '../constructs/nodejs-function';
+import { dashboardPanels, PipelineDashboard } from '../constructs/pipeline-dashboard';
 import { PrivateNetwork } from '../constructs/private-network';
 import { SecureBucket } from '../constructs/secure-bucket';
 import { SecureTopic } from '../constructs/secure-topic';
@@ -166,6 +168,23 @@ export class ReportPipelineStack extends PipelineStack {
       authorizer: { userPoolArns: [config.reportUserPoolArn ?? (users as HostedUiUserPool).pool.arn] },
     });
 
+    // Left to right as the diagram in the README reads.
+    new PipelineDashboard(this, 'dashboard', {
+      dashboardName: name('report-pipeline'),
+      region: config.region,
+      panels: [
+        dashboardPanels.requests('create_report: reports asked for', api.restApi, api.stage),
+        dashboardPanels.executions('CreateReport: executions', this.stateMachine),
+        dashboardPanels.function('FetchSupplierData: reading the database', fetchData),
+        ...(database.cluster ? [dashboardPanels.database('COFFEE database (Aurora)', database.cluster)] : []),
+        dashboardPanels.function('MigrateReportDatabase: migrations at deploy', migrate),
+        dashboardPanels.function('RenderReport: writing the report', render),
+        dashboardPanels.function('PresignReportUrl: signing the link', presign),
+        dashboardPanels.bucket('report bucket: reports', reports),
+        dashboardPanels.notifications('EmailReport topic: links emailed', topic),
+      ],
+    });
+
     new TerraformOutput(this, 'api_url', { value: api.url, description: 'POST {} here with a Cognito ID token to get a report by email' });
     if (users) {
       new TerraformOutput(this, 'user_pool_id', { value: users.pool.id });
@@ -201,6 +220,7 @@ export class ReportPipelineStack extends PipelineStack {
       subnetIds: network.subnetIds,
       clientSecurityGroupId: clients.id,
       readyAfter: [database.instance],
+      cluster: database.cluster,
     };
   }
 }
@@ -214,6 +234,8 @@ interface ReportDatabase {
   readonly clientSecurityGroupId: string;
   /** What must exist before the database answers (nothing for one that already exists). */
   readonly readyAfter: ITerraformDependable[];
+  /** The stack's own cluster; absent for an existing database, which is watched where it is managed. */
+  readonly cluster?: RdsCluster;
 }
 
 /** A database that already exists (REPORT_DB_*): its network and access are the owner's. */

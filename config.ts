@@ -5,6 +5,7 @@
  * | variable            | default     | meaning                                                        |
  * |---------------------|-------------|----------------------------------------------------------------|
  * | PIPELINE_ENV        | `dev`       | environment name, prefixed to every resource name              |
+ * | PIPELINE_PROFILE    | from PIPELINE_ENV | `production` (the default for `prod`, `production`, `prd`) or `development` (for any other name): which rules apply, see constructs/environment-rules.ts |
  * | PIPELINE_REGION     | `us-east-1` | AWS region the stacks deploy to (the labs use us-east-1)      |
  * | NOTIFICATION_EMAIL  | (none)      | address subscribed to the pipelines' SNS topics; none = no subscription |
  * | NOTIFICATION_SMS    | (none)      | phone number in E.164 form (`+14155550100`) subscribed by SMS to the same topics; none = no SMS subscription |
@@ -16,9 +17,13 @@
  * | REPORT_DB_ENDPOINT, REPORT_DB_SECRET_ARN, REPORT_DB_SUBNET_IDS, REPORT_DB_SECURITY_GROUP_ID | (none) | report: an existing MySQL database to use instead of the stack's own Aurora cluster; all four together (REPORT_DB_PORT optional, default 3306) |
  */
 
+import { ENVIRONMENT_RULES, profileFor, type EnvironmentProfile } from './constructs/environment-rules';
+
 export interface PipelineConfig {
   /** Prefix for every resource name, so several environments can share one account. */
   readonly environment: string;
+  /** Which environment rules apply (constructs/environment-rules.ts). */
+  readonly profile: EnvironmentProfile;
   readonly region: string;
   /** When undefined, no email subscription is created. */
   readonly notificationEmail?: string;
@@ -79,6 +84,10 @@ const USER_POOL_ARN = /^arn:aws[a-z-]*:cognito-idp:[a-z0-9-]+:\d{12}:userpool\/[
 
 type Env = Record<string, string | undefined>;
 
+function isProfile(value: string): value is EnvironmentProfile {
+  return value in ENVIRONMENT_RULES;
+}
+
 function readVariable(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
   return value ? value : undefined;
@@ -86,6 +95,7 @@ function readVariable(env: Env, name: string): string | undefined {
 
 export function loadConfig(env: Env = process.env): PipelineConfig {
   const environment = readVariable(env, 'PIPELINE_ENV') ?? DEFAULT_ENVIRONMENT;
+  const profile = readVariable(env, 'PIPELINE_PROFILE') ?? profileFor(environment);
   const region = readVariable(env, 'PIPELINE_REGION') ?? DEFAULT_REGION;
   const notificationEmail = readVariable(env, 'NOTIFICATION_EMAIL');
   const notificationSms = readVariable(env, 'NOTIFICATION_SMS');
@@ -101,6 +111,9 @@ export function loadConfig(env: Env = process.env): PipelineConfig {
     problems.push(
       `PIPELINE_ENV="${environment}" must be 1-12 characters: a lowercase letter, then lowercase letters, digits or hyphens (e.g. "dev", "prod").`,
     );
+  }
+  if (!isProfile(profile)) {
+    problems.push(`PIPELINE_PROFILE="${profile}" must be "development" or "production".`);
   }
   if (!REGION_PATTERN.test(region)) {
     problems.push(`PIPELINE_REGION="${region}" is not an AWS region name (e.g. "us-east-1", "eu-west-2").`);
@@ -132,6 +145,7 @@ export function loadConfig(env: Env = process.env): PipelineConfig {
 
   return {
     environment,
+    profile: profile as EnvironmentProfile,
     region,
     notificationEmail,
     notificationSms,

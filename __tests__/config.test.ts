@@ -7,6 +7,7 @@ describe('loadConfig', () => {
   it('works with zero configuration', () => {
     expect(loadConfig({})).toEqual({
       environment: 'dev',
+      profile: 'development',
       region: 'us-east-1',
       notificationEmail: undefined,
       notificationSms: undefined,
@@ -17,6 +18,14 @@ describe('loadConfig', () => {
       reportUserPoolArn: undefined,
       reportDatabase: undefined,
     });
+  });
+
+  it('applies the production rules to prod by name, or to any environment by PIPELINE_PROFILE', () => {
+    expect(loadConfig({ PIPELINE_ENV: 'prod' }).profile).toBe('production');
+    expect(loadConfig({ PIPELINE_ENV: 'staging' }).profile).toBe('development');
+    expect(loadConfig({ PIPELINE_ENV: 'live', PIPELINE_PROFILE: 'production' }).profile).toBe('production');
+    expect(loadConfig({ PIPELINE_ENV: 'prod', PIPELINE_PROFILE: 'development' }).profile).toBe('development');
+    expect(() => loadConfig({ PIPELINE_PROFILE: 'prod' })).toThrow('PIPELINE_PROFILE="prod" must be "development" or "production".');
   });
 
   it('reads the inventory settings', () => {

@@ -6,6 +6,7 @@ import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance
 import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { allowTcp, restrictedSecurityGroup } from './private-network';
+import { environmentRulesOf } from './stack-environment';
 
 /** Where the cluster lives: a `PrivateNetwork` fits, and so does an existing VPC's ids. */
 export interface DatabaseNetwork {
@@ -37,13 +38,13 @@ export interface AuroraMysqlServerlessProps {
   /** Days of automated backups (point-in-time restore window). @default 7 */
   readonly backupRetentionDays?: number;
   /**
-   * @default false, so that `cdktf destroy` cleans up as the labs' clean-up task does;
-   * turn it on (with `skipFinalSnapshot: false`) for data that matters.
+   * @default the environment's rule (environment-rules.ts): off in development, so that
+   * `cdktf destroy` cleans up as the labs' clean-up task does; on in production.
    */
   readonly deletionProtection?: boolean;
   /**
-   * @default true, so that `cdktf destroy` cleans up as the labs do; set false for data that
-   * matters, and destroy then leaves a snapshot named `<name>-final`.
+   * @default the environment's rule: skipped in development, so that `cdktf destroy` cleans
+   * up as the labs do; in production destroy leaves a snapshot named `<name>-final`.
    */
   readonly skipFinalSnapshot?: boolean;
   /**
@@ -94,7 +95,7 @@ export class AuroraMysqlServerless extends Construct {
     }
     this.name = props.name;
     this.databaseName = props.databaseName;
-    const skipFinalSnapshot = props.skipFinalSnapshot ?? true;
+    const skipFinalSnapshot = props.skipFinalSnapshot ?? !environmentRulesOf(this).protectData;
     const requireSecureTransport = props.requireSecureTransport ?? true;
 
     const subnetGroup = new DbSubnetGroup(this, 'subnet-group', {
@@ -142,7 +143,7 @@ export class AuroraMysqlServerless extends Construct {
       storageEncrypted: true,
       backupRetentionPeriod: props.backupRetentionDays ?? 7,
       copyTagsToSnapshot: true,
-      deletionProtection: props.deletionProtection ?? false,
+      deletionProtection: props.deletionProtection ?? environmentRulesOf(this).protectData,
       skipFinalSnapshot,
       finalSnapshotIdentifier: skipFinalSnapshot ? undefined : `${props.name}-final`,
       enabledCloudwatchLogsExports: ['error', 'slowquery'],

@@ -3,6 +3,7 @@ import { Fn } from 'cdktf';
 import { CognitoUserPool } from '@cdktf/provider-aws/lib/cognito-user-pool';
 import { CognitoUserPoolClient } from '@cdktf/provider-aws/lib/cognito-user-pool-client';
 import { CognitoUserPoolDomain } from '@cdktf/provider-aws/lib/cognito-user-pool-domain';
+import { environmentRulesOf } from './stack-environment';
 
 export interface HostedUiUserPoolProps {
   readonly poolName: string;
@@ -59,7 +60,7 @@ export class HostedUiUserPool extends Construct {
       accountRecoverySetting: { recoveryMechanism: [{ name: 'verified_email', priority: 1 }] },
       adminCreateUserConfig: { allowAdminCreateUserOnly: !(props.selfSignUp ?? false) },
       // Off so that `cdktf destroy` cleans up, as for the stacks' tables.
-      deletionProtection: 'INACTIVE',
+      deletionProtection: environmentRulesOf(this).protectData ? 'ACTIVE' : 'INACTIVE',
     });
 
     this.client = new CognitoUserPoolClient(this, 'client', {

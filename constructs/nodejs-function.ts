@@ -6,6 +6,7 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { arnPart } from './arn';
 import { bundleFunction } from './bundle';
 import { ServiceRole } from './iam/service-role';
+import { environmentRulesOf } from './stack-environment';
 
 export interface NodejsFunctionProps {
   readonly functionName: string;
@@ -23,7 +24,7 @@ export interface NodejsFunctionProps {
   readonly timeoutSeconds?: number;
   /** @default 256 */
   readonly memorySize?: number;
-  /** @default 30 */
+  /** @default the environment's rule (environment-rules.ts): 14 days in development, 365 in production */
   readonly logRetentionDays?: number;
   /** Runs the function in these private subnets with these security groups. @default outside any VPC */
   readonly vpc?: FunctionVpcPlacement;
@@ -67,7 +68,7 @@ export class NodejsFunction extends Construct {
     // scoped to this group alone.
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
       name: `/aws/lambda/${props.functionName}`,
-      retentionInDays: props.logRetentionDays ?? 30,
+      retentionInDays: props.logRetentionDays ?? environmentRulesOf(this).logRetentionDays,
     });
 
     this.role = new ServiceRole(this, 'execution-role', {

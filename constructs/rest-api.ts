@@ -14,6 +14,7 @@ import { ApiGatewayRequestValidator } from '@cdktf/provider-aws/lib/api-gateway-
 import { ApiGatewayRestApi } from '@cdktf/provider-aws/lib/api-gateway-rest-api';
 import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { environmentRulesOf } from './stack-environment';
 
 /*
  * What every JSON REST API of this project shares: a regional API whose POST / validates
@@ -52,7 +53,7 @@ export interface RestApiStageProps {
   readonly throttlingRateLimit?: number;
   /** @default 20 */
   readonly throttlingBurstLimit?: number;
-  /** @default 30 */
+  /** @default the environment's rule (environment-rules.ts): 14 days in development, 365 in production */
   readonly accessLogRetentionDays?: number;
 }
 
@@ -232,7 +233,7 @@ export function deployStage(scope: Construct, api: ApiGatewayRestApi, props: Dep
   });
   const accessLogGroup = new CloudwatchLogGroup(scope, 'access-logs', {
     name: `/aws/apigateway/${props.apiName}/access`,
-    retentionInDays: props.accessLogRetentionDays ?? 30,
+    retentionInDays: props.accessLogRetentionDays ?? environmentRulesOf(scope).logRetentionDays,
   });
   const stage = new ApiGatewayStage(scope, 'stage', {
     restApiId,

@@ -9,6 +9,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { denyInsecureTransport, policyDocument, sidPart } from './iam/policy-document';
 import { describedAs, GrantOptions, ServiceRole } from './iam/service-role';
+import { environmentRulesOf } from './stack-environment';
 
 /**
  * Bucket names are global across all AWS accounts. Either a full name (the labs'
@@ -36,7 +37,8 @@ export type SecureBucketProps = BucketNaming & {
   readonly expire?: ExpiringObjects[];
   /**
    * Lets `cdktf destroy` delete the bucket with its objects and versions.
-   * @default false: destroying a bucket that still holds files fails instead of losing them
+   * @default the environment's rule (environment-rules.ts): yes in development; in
+   * production destroying a bucket that still holds files fails instead of losing them
    */
   readonly forceDestroy?: boolean;
 };
@@ -71,7 +73,7 @@ export class SecureBucket extends Construct {
 
     this.bucket = new S3Bucket(this, 'bucket', {
       ...('bucketName' in props ? { bucket: props.bucketName } : { bucketPrefix: props.bucketPrefix }),
-      forceDestroy: props.forceDestroy ?? false,
+      forceDestroy: props.forceDestroy ?? environmentRulesOf(this).emptyBucketsOnDestroy,
     });
     new S3BucketOwnershipControls(this, 'ownership', {
       bucket: this.bucket.id,

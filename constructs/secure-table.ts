@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { ITerraformDependable } from 'cdktf';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { describedAs, GrantOptions, ServiceRole } from './iam/service-role';
+import { environmentRulesOf } from './stack-environment';
 
 export type StreamViewType = 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES';
 
@@ -12,8 +13,8 @@ export interface SecureTableProps {
   /** Turns on DynamoDB Streams with this view. @default no stream */
   readonly streamViewType?: StreamViewType;
   /**
-   * @default false, so that `cdktf destroy` cleans up as the labs' clean-up task does;
-   * turn it on for an environment whose data matters.
+   * @default the environment's rule (environment-rules.ts): off in development, so that
+   * `cdktf destroy` cleans up as the labs' clean-up task does; on in production.
    */
   readonly deletionProtection?: boolean;
 }
@@ -46,7 +47,7 @@ export class SecureTable extends Construct {
       attribute: [{ name: props.partitionKey, type: 'S' }],
       serverSideEncryption: { enabled: true },
       pointInTimeRecovery: { enabled: true },
-      deletionProtectionEnabled: props.deletionProtection ?? false,
+      deletionProtectionEnabled: props.deletionProtection ?? environmentRulesOf(this).protectData,
       streamEnabled: props.streamViewType !== undefined,
       streamViewType: props.streamViewType,
     });

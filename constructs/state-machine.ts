@@ -4,6 +4,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { PolicyStatement } from './iam/policy-document';
 import { GrantOptions, ServiceRole } from './iam/service-role';
+import { environmentRulesOf } from './stack-environment';
 
 export interface StateMachineProps {
   readonly stateMachineName: string;
@@ -15,7 +16,7 @@ export interface StateMachineProps {
   readonly invokableFunctionArns: string[];
   /** Topics the definition publishes to: the role may publish to these only. */
   readonly publishableTopicArns: string[];
-  /** @default 30 */
+  /** @default the environment's rule (environment-rules.ts): 14 days in development, 365 in production */
   readonly logRetentionDays?: number;
   /**
    * Whether execution logs carry each state's input and output. Off because the report
@@ -62,7 +63,7 @@ export class StateMachine extends Construct {
     // vended deliveries, so many state machines do not exhaust its 5 KB limit.
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
       name: `/aws/vendedlogs/states/${props.stateMachineName}`,
-      retentionInDays: props.logRetentionDays ?? 30,
+      retentionInDays: props.logRetentionDays ?? environmentRulesOf(this).logRetentionDays,
     });
 
     this.role = new ServiceRole(this, 'role', {

@@ -3,6 +3,8 @@ import { LocalBackend, TerraformStack } from 'cdktf';
 import { ArchiveProvider } from '@cdktf/provider-archive/lib/provider';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { PipelineConfig } from '../config';
+import { ENVIRONMENT_RULES } from '../constructs/environment-rules';
+import { setEnvironmentRules } from '../constructs/stack-environment';
 
 /**
  * What every stack of this project shares: the AWS provider for the configured region
@@ -15,6 +17,7 @@ export abstract class PipelineStack extends TerraformStack {
   constructor(scope: Construct, id: string, config: PipelineConfig, options: { perEnvironment?: boolean } = {}) {
     super(scope, id);
     this.config = config;
+    setEnvironmentRules(this, ENVIRONMENT_RULES[config.profile]);
     const perEnvironment = options.perEnvironment ?? true;
 
     // In the project root (terraform runs in cdktf.out/stacks/<id>), so a fresh synth never

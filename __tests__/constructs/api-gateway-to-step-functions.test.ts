@@ -137,7 +137,7 @@ describe('ApiGatewayToStepFunctions: the stage', () => {
     const accessLogs = stage.access_log_settings as { destination_arn: string; format: string };
     expect(iam.resolve(accessLogs.destination_arn)).toBe(iam.arnOf('aws_cloudwatch_log_group', '/aws/apigateway/test-create_report/access'));
     expect(JSON.parse(accessLogs.format)).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
-    expect(only('aws_cloudwatch_log_group')).toMatchObject({ retention_in_days: 30 });
+    expect(only('aws_cloudwatch_log_group')).toMatchObject({ retention_in_days: 14 });
   });
 });
 

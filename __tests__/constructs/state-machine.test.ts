@@ -69,8 +69,8 @@ describe('StateMachine', () => {
     });
   });
 
-  it('logs every event, without execution data, to its own vended log group with 30 days retention, and traces', () => {
-    expect(synthesized).toHaveResourceWithProperties(CloudwatchLogGroup, { name: '/aws/vendedlogs/states/test-report', retention_in_days: 30 });
+  it("logs every event, without execution data, to its own vended log group with the environment's retention, and traces", () => {
+    expect(synthesized).toHaveResourceWithProperties(CloudwatchLogGroup, { name: '/aws/vendedlogs/states/test-report', retention_in_days: 14 });
     const logGroup = Object.keys(stack.resources('aws_cloudwatch_log_group'))[0];
     expect(machine.logging_configuration).toEqual({
       level: 'ALL',

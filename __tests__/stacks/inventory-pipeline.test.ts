@@ -24,7 +24,7 @@ const bucketArn = iam.resolve(bucketRef('arn'));
 
 describe('inventory-pipeline: the upload bucket', () => {
   it('is named after the lab, per environment, unique with no configuration and exact with BUCKET_SUFFIX', () => {
-    expect(bucket).toMatchObject({ bucket_prefix: 'test-inventory-upload-', force_destroy: false });
+    expect(bucket).toMatchObject({ bucket_prefix: 'test-inventory-upload-', force_destroy: true });
     expect(bucket.bucket).toBeUndefined();
     const named = synthStack(InventoryPipelineStack, 'inventory-pipeline', { ...TEST_CONFIG, bucketSuffix: 'jane-doe' });
     expect(named.synthesized).toHaveResourceWithProperties(S3Bucket, { bucket: 'test-inventory-upload-jane-doe' });

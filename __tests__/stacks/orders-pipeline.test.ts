@@ -72,7 +72,7 @@ describe('orders-pipeline: the lab resources, named per environment', () => {
     for (const functionName of ['test-POC-Lambda-1', 'test-POC-Lambda-2']) {
       const fnName = stack.findName('aws_lambda_function', 'function_name', functionName);
       const groupName = stack.findName('aws_cloudwatch_log_group', 'name', `/aws/lambda/${functionName}`);
-      expect(stack.resource('aws_cloudwatch_log_group', groupName).retention_in_days).toBe(30);
+      expect(stack.resource('aws_cloudwatch_log_group', groupName).retention_in_days).toBe(14);
       expect(stack.resource('aws_lambda_function', fnName).depends_on).toContain(`aws_cloudwatch_log_group.${groupName}`);
     }
   });

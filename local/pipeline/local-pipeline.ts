@@ -28,9 +28,11 @@ import { functionSettings } from '../stack/function-settings';
 import { stackOutputs } from '../stack/outputs';
 import { stateMachines as stateMachinesOf } from '../stack/state-machines';
 import { findFunction } from '../stack/stack-functions';
+import { metricAlarms } from '../stack/metric-alarms';
 import { SynthesizedStack } from '../stack/synthesized-stack';
 import { userPools as userPoolsOf } from '../stack/user-pools';
 import { LocalStateMachine } from '../step-functions/local-state-machine';
+import { startLocalAlarms } from './local-alarms';
 import { startLocalServices, type FunctionEndpointService, type LocalServices } from './local-services';
 import type { EmitPipelineEvent, PipelineEvent } from './pipeline-events';
 import { RunningParts } from './running-parts';
@@ -109,7 +111,13 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   const wholeStack = SynthesizedStack.parse(readFileSync(join(options.stackDir, 'cdk.tf.json'), 'utf8'));
   const stack =
     options.onlyFunction === undefined ? wholeStack : stackPartFor(wholeStack, findFunction(wholeStack, options.onlyFunction).resourceName);
-  const emit: EmitPipelineEvent = options.onEvent ?? (() => {});
+  const report = options.onEvent ?? (() => {});
+  // The stack's alarms watch the pipeline's events as they are reported (local-alarms.ts).
+  const observers: ((event: PipelineEvent) => void)[] = [];
+  const emit: EmitPipelineEvent = (event) => {
+    report(event);
+    for (const observe of observers) observe(event);
+  };
   const parts = new RunningParts(emit);
   try {
     const services = await startLocalServices(stack, parts, emit, options);
@@ -130,6 +138,16 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const stateMachines = startStateMachines(options, resources, services, functions, parts, emit);
     const userPools = new Map(userPoolsOf(stack, (value) => resources.resolve(value)).map(({ arn, clientId }) => [arn, new LocalUserPool({ pool: arn, clientId })]));
     const apiUrl = await startApi(options, resources, services, stateMachines, userPools, parts, emit);
+    const alarms = parts.add(
+      startLocalAlarms({
+        alarms: metricAlarms(stack, (value) => resources.resolve(value)),
+        sqs: services.clients.sqs,
+        queueUrlOf: (queueName) => [...resources.queues.values()].find((queue) => queue.name === queueName)?.url,
+        stateMachineArnOf: (name) => stateMachines.get(name)?.stateMachineArn,
+        emit,
+      }),
+    );
+    observers.push((event) => alarms.observe(event));
 
     // Work moves from part to part; a pass in which nothing was invoked or notified is the end of it.
     const activity = () =>

@@ -18,6 +18,10 @@ export type PipelineEvent =
   | { readonly kind: 'notification'; readonly notification: CapturedNotification }
   /** A state machine execution's progress. */
   | { readonly kind: 'execution'; readonly stateMachine: string; readonly event: StateMachineEvent }
-  | { readonly kind: 'error'; readonly where: string; readonly error: unknown };
+  | { readonly kind: 'error'; readonly where: string; readonly error: unknown }
+  /** How many of the stack's alarms the local runtime evaluates, and which it cannot. */
+  | { readonly kind: 'alarms'; readonly evaluated: number; readonly notEvaluated: readonly string[] }
+  /** An alarm the deployed stack would raise. */
+  | { readonly kind: 'alarm'; readonly alarmName: string; readonly reason: string };
 
 export type EmitPipelineEvent = (event: PipelineEvent) => void;

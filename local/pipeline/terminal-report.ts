@@ -52,6 +52,14 @@ function describe(event: PipelineEvent, options: TerminalReportOptions): string 
       return describeExecutionEvent(event.stateMachine, event.event);
     case 'error':
       return `error     ${event.where}: ${event.error instanceof Error ? event.error.message : String(event.error)}`;
+    case 'alarms': {
+      const total = event.evaluated + event.notEvaluated.length;
+      if (total === 0) return undefined;
+      const skipped = event.notEvaluated.length === 0 ? '' : `; not measured locally: ${event.notEvaluated.join(', ')}`;
+      return `alarms    ${event.evaluated} of ${total} evaluated locally${skipped}`;
+    }
+    case 'alarm':
+      return `ALARM     ${event.alarmName}: ${event.reason}`;
   }
 }
 

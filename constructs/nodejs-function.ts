@@ -6,6 +6,7 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { arnPart } from './arn';
 import { bundleFunction } from './bundle';
 import { ServiceRole } from './iam/service-role';
+import { OpsAlarms } from './ops-alarms';
 
 export interface NodejsFunctionProps {
   readonly functionName: string;
@@ -116,6 +117,7 @@ export class NodejsFunction extends Construct {
       // creates a VPC function's network interfaces with its role while creating it.
       dependsOn: [this.logGroup, observability, ...(networkInterfaces ? [networkInterfaces] : [])],
     });
+    OpsAlarms.of(this)?.watchFunction(this, props.functionName, this.function.functionName, this.timeoutSeconds);
   }
 
   /**

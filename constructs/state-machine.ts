@@ -4,6 +4,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { PolicyStatement } from './iam/policy-document';
 import { GrantOptions, ServiceRole } from './iam/service-role';
+import { OpsAlarms } from './ops-alarms';
 
 export interface StateMachineProps {
   readonly stateMachineName: string;
@@ -124,6 +125,7 @@ export class StateMachine extends Construct {
       // created: the policy must be in place first.
       dependsOn: [policy],
     });
+    OpsAlarms.of(this)?.watchStateMachine(this, props.stateMachineName, this.stateMachine.arn);
   }
 
   get arn(): string {

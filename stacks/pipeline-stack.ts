@@ -3,6 +3,7 @@ import { LocalBackend, TerraformStack } from 'cdktf';
 import { ArchiveProvider } from '@cdktf/provider-archive/lib/provider';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { PipelineConfig } from '../config';
+import { OpsAlarms } from '../constructs/ops-alarms';
 
 /**
  * What every stack of this project shares: the AWS provider for the configured region
@@ -36,6 +37,14 @@ export abstract class PipelineStack extends TerraformStack {
       ],
     });
     new ArchiveProvider(this, 'archive');
+
+    // Before any resource: each construct asks the stack's OpsAlarms to watch what it makes.
+    new OpsAlarms(this, {
+      topicName: this.resourceName(`${id}-ops`),
+      alarmNamePrefix: `${config.environment}/${id}/`,
+      email: config.alarmEmail,
+      sms: config.alarmSms,
+    });
   }
 
   /** The lab's resource name, prefixed by environment: `POC-Queue` -> `dev-POC-Queue`. */

@@ -9,6 +9,8 @@
  * | PIPELINE_REGION     | `us-east-1` | AWS region the stacks deploy to (the labs use us-east-1)      |
  * | NOTIFICATION_EMAIL  | (none)      | address subscribed to the pipelines' SNS topics; none = no subscription |
  * | NOTIFICATION_SMS    | (none)      | phone number in E.164 form (`+14155550100`) subscribed by SMS to the same topics; none = no SMS subscription |
+ * | ALARM_EMAIL         | (none)      | address subscribed to each pipeline's ops topic, where its alarms go; none = the alarms publish to a topic nobody reads |
+ * | ALARM_SMS           | (none)      | phone number in E.164 form subscribed by SMS to the ops topics; none = no SMS subscription |
  * | BUCKET_SUFFIX       | (none)      | ends the S3 bucket names (the labs' "yourname"); none = Terraform appends a unique suffix |
  * | LOW_STOCK_THRESHOLD | `5`         | inventory: alert when a product's quantity falls to or below this |
  * | COGNITO_CALLBACK_URLS | `http://localhost:8080/callback` | inventory: comma-separated URLs the hosted UI may return to after sign-in |
@@ -29,6 +31,10 @@ export interface PipelineConfig {
   readonly notificationEmail?: string;
   /** E.164 phone number; when undefined, no SMS subscription is created. */
   readonly notificationSms?: string;
+  /** Subscribed to the ops topics the alarms publish to; when undefined, no email subscription. */
+  readonly alarmEmail?: string;
+  /** E.164 phone number texted by the ops topics; when undefined, no SMS subscription. */
+  readonly alarmSms?: string;
   /** When undefined, bucket names end in a suffix Terraform makes unique. */
   readonly bucketSuffix?: string;
   readonly lowStockThreshold: number;
@@ -99,6 +105,8 @@ export function loadConfig(env: Env = process.env): PipelineConfig {
   const region = readVariable(env, 'PIPELINE_REGION') ?? DEFAULT_REGION;
   const notificationEmail = readVariable(env, 'NOTIFICATION_EMAIL');
   const notificationSms = readVariable(env, 'NOTIFICATION_SMS');
+  const alarmEmail = readVariable(env, 'ALARM_EMAIL');
+  const alarmSms = readVariable(env, 'ALARM_SMS');
   const bucketSuffix = readVariable(env, 'BUCKET_SUFFIX');
   const lowStockThreshold = readVariable(env, 'LOW_STOCK_THRESHOLD') ?? String(DEFAULT_LOW_STOCK_THRESHOLD);
   const callbackUrls = readList(env, 'COGNITO_CALLBACK_URLS') ?? DEFAULT_CALLBACK_URLS;
@@ -126,6 +134,14 @@ export function loadConfig(env: Env = process.env): PipelineConfig {
       `NOTIFICATION_SMS="${notificationSms}" is not a phone number in E.164 form: "+", the country code and the number, digits only, no spaces (e.g. "+14155550100").`,
     );
   }
+  if (alarmEmail !== undefined && !EMAIL_PATTERN.test(alarmEmail)) {
+    problems.push(`ALARM_EMAIL="${alarmEmail}" is not an email address (e.g. "ops@example.com").`);
+  }
+  if (alarmSms !== undefined && !E164_PATTERN.test(alarmSms)) {
+    problems.push(
+      `ALARM_SMS="${alarmSms}" is not a phone number in E.164 form: "+", the country code and the number, digits only, no spaces (e.g. "+14155550100").`,
+    );
+  }
   if (bucketSuffix !== undefined && !BUCKET_SUFFIX_PATTERN.test(bucketSuffix)) {
     problems.push(
       `BUCKET_SUFFIX="${bucketSuffix}" must be 1-24 lowercase letters, digits or hyphens, starting and ending with a letter or digit (e.g. "jane-doe").`,
@@ -149,6 +165,8 @@ export function loadConfig(env: Env = process.env): PipelineConfig {
     region,
     notificationEmail,
     notificationSms,
+    alarmEmail,
+    alarmSms,
     bucketSuffix,
     lowStockThreshold: Number(lowStockThreshold),
     callbackUrls,
@@ -211,9 +229,21 @@ function redirectUrlProblems(name: string, urls: string[]): string[] {
 
 /** What synth tells a person who has not configured an email yet. */
 export function configHints(config: PipelineConfig): string[] {
+  return [...notificationHints(config), ...alarmHints(config)];
+}
+
+function notificationHints(config: PipelineConfig): string[] {
   if (config.notificationEmail) return [];
   return [
     'NOTIFICATION_EMAIL is not set: no email subscription is created. ' +
       'Set it to receive notifications, e.g. NOTIFICATION_EMAIL=you@example.com npm run cdktf -- deploy <stack>',
+  ];
+}
+
+function alarmHints(config: PipelineConfig): string[] {
+  if (config.alarmEmail || config.alarmSms) return [];
+  return [
+    'ALARM_EMAIL is not set: the alarms publish to each pipeline\'s ops topic, which nobody is subscribed to. ' +
+      'Set it to be told when something fails, e.g. ALARM_EMAIL=ops@example.com npm run cdktf -- deploy <stack>',
   ];
 }

@@ -135,7 +135,24 @@ describe('loadConfig', () => {
 
   it('tells how to set the email when none is configured', () => {
     expect(configHints(loadConfig({})).join()).toMatch(/NOTIFICATION_EMAIL=/);
-    expect(configHints(loadConfig({ NOTIFICATION_EMAIL: 'ops@example.com' }))).toEqual([]);
+    expect(configHints(loadConfig({ NOTIFICATION_EMAIL: 'ops@example.com', ALARM_EMAIL: 'ops@example.com' }))).toEqual([]);
+  });
+
+  it('reads ALARM_EMAIL and ALARM_SMS, and says so when no one will hear the alarms', () => {
+    expect(loadConfig({ ALARM_EMAIL: ' ops@example.com ', ALARM_SMS: '+14155550100' })).toMatchObject({
+      alarmEmail: 'ops@example.com',
+      alarmSms: '+14155550100',
+    });
+    expect(loadConfig({ ALARM_EMAIL: '  ' }).alarmEmail).toBeUndefined();
+    expect(configHints(loadConfig({ NOTIFICATION_EMAIL: 'ops@example.com' })).join()).toMatch(/ALARM_EMAIL=/);
+    expect(configHints(loadConfig({ NOTIFICATION_EMAIL: 'ops@example.com', ALARM_SMS: '+14155550100' }))).toEqual([]);
+  });
+
+  it.each([
+    ['ALARM_EMAIL', 'ops', /ALARM_EMAIL="ops" is not an email address/],
+    ['ALARM_SMS', '+1 415 555 0100', /ALARM_SMS="\+1 415 555 0100" is not a phone number in E\.164 form/],
+  ])('rejects %s=%j naming the variable', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
   });
 });
 
@@ -145,7 +162,7 @@ describe('the cdktf app (scripts/run-app.js)', () => {
   const runApp = (env: Record<string, string>, outdir: string) =>
     spawnSync('node', [path.join(root, 'scripts/run-app.js')], {
       cwd: root,
-      env: { ...process.env, PIPELINE_ENV: '', NOTIFICATION_EMAIL: '', NOTIFICATION_SMS: '', PIPELINE_REGION: '', CDKTF_OUTDIR: outdir, ...env },
+      env: { ...process.env, PIPELINE_ENV: '', NOTIFICATION_EMAIL: '', NOTIFICATION_SMS: '', ALARM_EMAIL: '', ALARM_SMS: '', PIPELINE_REGION: '', CDKTF_OUTDIR: outdir, ...env },
       encoding: 'utf8',
     });
 

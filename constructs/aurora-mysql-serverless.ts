@@ -5,6 +5,7 @@ import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
 import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { OpsAlarms } from './ops-alarms';
 import { allowTcp, restrictedSecurityGroup } from './private-network';
 import { environmentRulesOf } from './stack-environment';
 
@@ -62,6 +63,18 @@ const PARAMETER_GROUP_FAMILY = 'aurora-mysql8.0';
 /** Queries slower than this many seconds go to the slow query log. */
 const SLOW_QUERY_SECONDS = 2;
 const IDENTIFIER = /^[a-z](?:-?[a-z0-9])*$/;
+const GIB_PER_ACU = 2;
+
+/**
+ * About how many connections Aurora MySQL's default max_connections allows an instance at
+ * `maxCapacity` ACUs: its documented formula GREATEST(log2(memory/805306368)*45,
+ * log2(memory/8187281408)*1000) on the nominal memory (2 GiB per ACU). Slightly high, since
+ * DBInstanceClassMemory excludes what the OS keeps; an estimate for an alarm, not a limit.
+ */
+export function approximateMaxConnections(maxCapacity: number): number {
+  const memory = maxCapacity * GIB_PER_ACU * 2 ** 30;
+  return Math.floor(Math.max(Math.log2(memory / 805306368) * 45, Math.log2(memory / 8187281408) * 1000));
+}
 
 /**
  * An Aurora MySQL Serverless v2 cluster of one `db.serverless` instance in private subnets:
@@ -164,6 +177,7 @@ export class AuroraMysqlServerless extends Construct {
       applyImmediately: true,
       tags: { Name: `${props.name}-1` },
     });
+    OpsAlarms.of(this)?.watchAuroraServerless(this, props.name, this.cluster.clusterIdentifier, approximateMaxConnections(maxCapacity));
   }
 
   /** The writer endpoint's host name. */

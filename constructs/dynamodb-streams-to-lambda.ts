@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import { NodejsFunction } from './nodejs-function';
 import { createFailureQueue } from './failure-queue';
+import { OpsAlarms } from './ops-alarms';
 import { SecureQueue } from './secure-queue';
 import { SecureTable } from './secure-table';
 
@@ -65,5 +66,6 @@ export class DynamoDBStreamsToLambda extends Construct {
       // Lambda checks the role can read the stream when the mapping is created.
       dependsOn: [readPermission, failures.sendPermission],
     });
+    OpsAlarms.of(this)?.watchStreamMapping(this, consumer.name, consumer.function.functionName);
   }
 }

@@ -7,6 +7,7 @@ import { arnPart } from './arn';
 import { bundleFunction } from './bundle';
 import { ServiceRole } from './iam/service-role';
 import { environmentRulesOf } from './stack-environment';
+import { OpsAlarms } from './ops-alarms';
 
 export interface NodejsFunctionProps {
   readonly functionName: string;
@@ -117,6 +118,7 @@ export class NodejsFunction extends Construct {
       // creates a VPC function's network interfaces with its role while creating it.
       dependsOn: [this.logGroup, observability, ...(networkInterfaces ? [networkInterfaces] : [])],
     });
+    OpsAlarms.of(this)?.watchFunction(this, props.functionName, this.function.functionName, this.timeoutSeconds);
   }
 
   /**

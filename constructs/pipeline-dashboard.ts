@@ -4,6 +4,7 @@ import type { ApiGatewayRestApi } from '@cdktf/provider-aws/lib/api-gateway-rest
 import type { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
 import type { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import type { NodejsFunction } from './nodejs-function';
+import { OpsAlarms } from './ops-alarms';
 import type { SecureBucket } from './secure-bucket';
 import type { SecureQueue } from './secure-queue';
 import type { SecureTable } from './secure-table';
@@ -153,7 +154,10 @@ export class PipelineDashboard extends Construct {
   constructor(scope: Construct, id: string, props: PipelineDashboardProps) {
     super(scope, id);
     const perRow = GRID_WIDTH / PANEL_WIDTH;
-    const widgets = props.panels.map((panel, index) => ({
+    // Last, after the stages: how often the stack's alarms went off.
+    const opsTopic = OpsAlarms.of(this)?.madeTopic;
+    const panels = opsTopic ? [...props.panels, dashboardPanels.notifications('alarms raised (ops topic)', opsTopic)] : props.panels;
+    const widgets = panels.map((panel, index) => ({
       type: 'metric',
       x: (index % perRow) * PANEL_WIDTH,
       y: Math.floor(index / perRow) * PANEL_HEIGHT,

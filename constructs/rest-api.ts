@@ -15,6 +15,7 @@ import { ApiGatewayRestApi } from '@cdktf/provider-aws/lib/api-gateway-rest-api'
 import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { environmentRulesOf } from './stack-environment';
+import { OpsAlarms } from './ops-alarms';
 
 /*
  * What every JSON REST API of this project shares: a regional API whose POST / validates
@@ -253,6 +254,7 @@ export function deployStage(scope: Construct, api: ApiGatewayRestApi, props: Dep
       loggingLevel: 'ERROR',
     },
   });
+  OpsAlarms.of(scope)?.watchRestApi(scope, props.apiName, api.name, stage.stageName);
   return { stage, accessLogGroup };
 }
 

@@ -5,6 +5,7 @@ import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { denyInsecureTransport, sidPart } from './iam/policy-document';
 import { ResourcePolicy } from './iam/resource-policy';
 import { describedAs, GrantOptions, ServiceRole } from './iam/service-role';
+import { OpsAlarms } from './ops-alarms';
 
 export interface SecureQueueProps {
   readonly queueName: string;
@@ -20,7 +21,15 @@ export interface SecureQueueProps {
    *   it accepts, although SQS itself now takes up to 1 MiB
    */
   readonly maxMessageSizeBytes?: number;
+  /**
+   * What the queue's alarm watches. A queue that should stay empty (a dead-letter or failure
+   * queue) alarms on any message; a work queue, on a message older than any should get.
+   * @default { holds: 'failures' }
+   */
+  readonly alarm?: QueueAlarm;
 }
+
+export type QueueAlarm = { readonly holds: 'failures' } | { readonly holds: 'work'; readonly oldestMessageAgeSeconds: number };
 
 /** hashicorp/aws 5.100's default for max_message_size, and its upper bound. */
 export const DEFAULT_MAX_MESSAGE_SIZE_BYTES = 262_144;
@@ -56,6 +65,11 @@ export class SecureQueue extends Construct {
     });
     this.policy = new ResourcePolicy([denyInsecureTransport('sqs:*', [this.queue.arn])]);
     new SqsQueuePolicy(this, 'policy', { queueUrl: this.queue.url, policy: this.policy.document });
+
+    const alarms = OpsAlarms.of(this);
+    const alarm = props.alarm ?? { holds: 'failures' };
+    if (alarm.holds === 'failures') alarms?.watchFailureQueue(this, props.queueName, this.queue.name);
+    else alarms?.watchWorkQueue(this, props.queueName, this.queue.name, alarm.oldestMessageAgeSeconds);
   }
 
   get arn(): string {

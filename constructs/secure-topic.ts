@@ -3,9 +3,10 @@ import { ITerraformDependable } from 'cdktf';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
-import { accountRootOf } from './arn';
-import { denyInsecureTransport, policyDocument } from './iam/policy-document';
+import { accountRootOf, arnPart } from './arn';
+import { denyInsecureTransport, policyDocument, PolicyStatement } from './iam/policy-document';
 import { describedAs, GrantOptions, ServiceRole } from './iam/service-role';
+import { OpsAlarms } from './ops-alarms';
 
 export interface SecureTopicProps {
   readonly topicName: string;
@@ -22,6 +23,11 @@ export interface SecureTopicProps {
    * @default 'alias/aws/sns'
    */
   readonly kmsMasterKeyId?: string;
+  /**
+   * Lets CloudWatch publish the alarms whose names start with this prefix, in the topic's own
+   * account (an ops topic). Its key must let CloudWatch use it too. @default no alarms
+   */
+  readonly alarmNamePrefix?: string;
 }
 
 /** The topic actions the owning account keeps (the console's default owner statement). */
@@ -40,6 +46,25 @@ const OWNER_ACTIONS = [
 const PUBLISH_ACTIONS = ['sns:Publish', 'sns:GetTopicAttributes'];
 /** ListTopics acts on the account's topics, not on one topic ARN. */
 const PUBLISH_LIST_ACTIONS = ['sns:ListTopics'];
+
+/**
+ * CloudWatch publishes as its service principal, which the owner statement does not admit;
+ * the conditions keep it to this account's alarms under the prefix (the confused-deputy guard).
+ */
+function allowAlarms(topicArn: string, alarmNamePrefix: string): PolicyStatement {
+  const account = arnPart(topicArn, 'account');
+  return {
+    Sid: 'CloudWatchAlarmsPublish',
+    Effect: 'Allow',
+    Principal: { Service: 'cloudwatch.amazonaws.com' },
+    Action: 'sns:Publish',
+    Resource: topicArn,
+    Condition: {
+      StringEquals: { 'aws:SourceAccount': account },
+      ArnLike: { 'aws:SourceArn': `arn:${arnPart(topicArn, 'partition')}:cloudwatch:${arnPart(topicArn, 'region')}:${account}:alarm:${alarmNamePrefix}*` },
+    },
+  };
+}
 
 /**
  * An SNS topic encrypted at rest whose policy admits only its own account (no
@@ -67,6 +92,7 @@ export class SecureTopic extends Construct {
           Action: OWNER_ACTIONS,
           Resource: this.topic.arn,
         },
+        ...(props.alarmNamePrefix ? [allowAlarms(this.topic.arn, props.alarmNamePrefix)] : []),
         denyInsecureTransport('sns:Publish', [this.topic.arn]),
       ]),
     });
@@ -85,6 +111,8 @@ export class SecureTopic extends Construct {
         endpoint: props.smsSubscription,
       });
     }
+    const alarms = OpsAlarms.of(this);
+    if (alarms && !alarms.owns(this)) alarms.watchTopic(this, props.topicName, this.topic.name);
   }
 
   get arn(): string {

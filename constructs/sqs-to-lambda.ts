@@ -44,9 +44,12 @@ export class SqsToLambda extends Construct {
       queueName: props.deadLetterQueueName ?? `${props.queueName}-dlq`,
       messageRetentionSeconds: FOURTEEN_DAYS_SECONDS,
     });
+    const visibilityTimeoutSeconds = VISIBILITY_TIMEOUT_PER_FUNCTION_TIMEOUT * props.consumer.timeoutSeconds;
     this.queue = new SecureQueue(this, 'queue', {
       queueName: props.queueName,
-      visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_PER_FUNCTION_TIMEOUT * props.consumer.timeoutSeconds,
+      visibilityTimeoutSeconds,
+      // Older than this, a message should already have gone to the dead-letter queue: the consumer has stalled.
+      alarm: { holds: 'work', oldestMessageAgeSeconds: maxReceiveCount * visibilityTimeoutSeconds },
       redrivePolicy: JSON.stringify({ deadLetterTargetArn: this.deadLetterQueue.arn, maxReceiveCount }),
     });
     new SqsQueueRedriveAllowPolicy(this, 'dead-letter-source', {

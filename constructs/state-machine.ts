@@ -5,6 +5,7 @@ import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { PolicyStatement } from './iam/policy-document';
 import { GrantOptions, ServiceRole } from './iam/service-role';
 import { environmentRulesOf } from './stack-environment';
+import { OpsAlarms } from './ops-alarms';
 
 export interface StateMachineProps {
   readonly stateMachineName: string;
@@ -125,6 +126,7 @@ export class StateMachine extends Construct {
       // created: the policy must be in place first.
       dependsOn: [policy],
     });
+    OpsAlarms.of(this)?.watchStateMachine(this, props.stateMachineName, this.stateMachine.arn);
   }
 
   get arn(): string {

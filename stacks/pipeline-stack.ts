@@ -4,6 +4,7 @@ import { ArchiveProvider } from '@cdktf/provider-archive/lib/provider';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { PipelineConfig } from '../config';
 import { ENVIRONMENT_RULES } from '../constructs/environment-rules';
+import { OpsAlarms } from '../constructs/ops-alarms';
 import { setEnvironmentRules } from '../constructs/stack-environment';
 
 /**
@@ -39,6 +40,14 @@ export abstract class PipelineStack extends TerraformStack {
       ],
     });
     new ArchiveProvider(this, 'archive');
+
+    // Before any resource: each construct asks the stack's OpsAlarms to watch what it makes.
+    new OpsAlarms(this, {
+      topicName: this.resourceName(`${id}-ops`),
+      alarmNamePrefix: `${config.environment}/${id}/`,
+      email: config.alarmEmail,
+      sms: config.alarmSms,
+    });
   }
 
   /** The lab's resource name, prefixed by environment: `POC-Queue` -> `dev-POC-Queue`. */

@@ -46,17 +46,17 @@ describe.each([
   [
     'orders-pipeline',
     OrdersPipelineStack,
-    ['POC-API', 'POC-Queue', 'POC-Lambda-1', 'orders table', 'POC-Lambda-2', 'POC-Lambda-2 failed', 'POC-Topic'],
+    ['POC-API', 'POC-Queue', 'POC-Lambda-1', 'orders table', 'POC-Lambda-2', 'POC-Lambda-2 failed', 'POC-Topic', 'alarms raised'],
   ],
   [
     'inventory-pipeline',
     InventoryPipelineStack,
-    ['upload bucket', 'ProcessInventoryFile', 'ProcessInventoryFile failed', 'InventoryTable', 'NotifyInventoryUpdate', 'NotifyInventoryUpdate failed', 'alerts topic'],
+    ['upload bucket', 'ProcessInventoryFile', 'ProcessInventoryFile failed', 'InventoryTable', 'NotifyInventoryUpdate', 'NotifyInventoryUpdate failed', 'alerts topic', 'alarms raised'],
   ],
   [
     'report-pipeline',
     ReportPipelineStack,
-    ['create_report', 'CreateReport', 'FetchSupplierData', 'COFFEE database', 'MigrateReportDatabase', 'RenderReport', 'PresignReportUrl', 'report bucket', 'EmailReport topic'],
+    ['create_report', 'CreateReport', 'FetchSupplierData', 'COFFEE database', 'MigrateReportDatabase', 'RenderReport', 'PresignReportUrl', 'report bucket', 'EmailReport topic', 'alarms raised'],
   ],
 ] as const)('the %s dashboard', (id, Stack, flow) => {
   const { stack } = synthStack(Stack, id);
@@ -81,6 +81,7 @@ describe.each([
 test('the coverage check itself reports a resource that has no panel', () => {
   const { stack } = synthStack(OrdersPipelineStack, 'orders-pipeline');
   const { body } = dashboardOf(stack);
-  const topicReference = `\${aws_sns_topic.${only(stack.resources('aws_sns_topic'))[0]}.name}`;
+  const [topicName] = Object.keys(stack.resources('aws_sns_topic'));
+  const topicReference = `\${aws_sns_topic.${topicName}.name}`;
   expect(unwatched(stack, body.split(topicReference).join('removed'))).toEqual([topicReference]);
 });

@@ -47,6 +47,10 @@ export function fakeAwsAttributes(region: string): AttributeResolver {
         return String(config.port ?? 3306);
       case 'aws_rds_cluster.endpoint':
         return `${String(config.cluster_identifier)}.cluster-c0ffee.${region}.rds.amazonaws.com`;
+      case 'aws_kms_key.arn':
+        return arn('kms', 'key/1234abcd-12ab-34cd-56ef-1234567890ab');
+      case 'aws_kms_key.key_id':
+        return '1234abcd-12ab-34cd-56ef-1234567890ab';
       case 'aws_vpc.id':
         return 'vpc-0a1b2c3d';
       case 'aws_subnet.id':

@@ -22,10 +22,13 @@ import { provisionSubscriptions, provisionTopics } from './topics';
  * network rules are proven by the synth tests), a cluster's instances and parameters are
  * one MariaDB, and API Gateway, Lambda, Step Functions, Cognito user pools (as token
  * issuers) and bucket notifications are run by the runtime itself rather than provisioned.
- * A dashboard draws CloudWatch's metrics, which nothing records locally.
+ * A dashboard draws CloudWatch's metrics, which nothing records locally; CloudWatch alarms
+ * watch metrics no emulator publishes (local/pipeline/local-alarms.ts evaluates what the
+ * runtime can observe), and the ops topic's KMS key only encrypts at rest in AWS: fauxqs
+ * keeps the topic unencrypted.
  */
 const NOT_PROVISIONED =
-  /^aws_(iam_|cloudwatch_log_group|cloudwatch_dashboard$|api_gateway_|lambda_|sfn_|cognito_|sqs_queue_policy|sqs_queue_redrive_allow_policy|sns_topic_policy|s3_bucket_(notification|policy|public_access_block|ownership_controls|server_side_encryption_configuration|versioning|lifecycle_configuration)$|vpc$|subnet$|route_table|default_security_group$|security_group$|vpc_security_group_(ingress|egress)_rule$|vpc_endpoint$|db_subnet_group$|rds_cluster_parameter_group$|rds_cluster_instance$)/;
+  /^aws_(iam_|cloudwatch_log_group|cloudwatch_dashboard$|cloudwatch_metric_alarm$|kms_key$|kms_key_policy$|api_gateway_|lambda_|sfn_|cognito_|sqs_queue_policy|sqs_queue_redrive_allow_policy|sns_topic_policy|s3_bucket_(notification|policy|public_access_block|ownership_controls|server_side_encryption_configuration|versioning|lifecycle_configuration)$|vpc$|subnet$|route_table|default_security_group$|security_group$|vpc_security_group_(ingress|egress)_rule$|vpc_endpoint$|db_subnet_group$|rds_cluster_parameter_group$|rds_cluster_instance$)/;
 
 /** User pools are run, not created: the runtime's pools issue and verify ID tokens. */
 const announceUserPools: Provisioner = async ({ stack, onCreated }) => {

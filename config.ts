@@ -137,6 +137,11 @@ export function loadConfig(env: Env = process.env): PipelineConfig {
   if (alarmEmail !== undefined && !EMAIL_PATTERN.test(alarmEmail)) {
     problems.push(`ALARM_EMAIL="${alarmEmail}" is not an email address (e.g. "ops@example.com").`);
   }
+  if (isProfile(profile) && ENVIRONMENT_RULES[profile].requireAlarmAddress && alarmEmail === undefined && alarmSms === undefined) {
+    problems.push(
+      `PIPELINE_ENV="${environment}" is a production environment: set ALARM_EMAIL or ALARM_SMS, so that its alarms reach someone (or PIPELINE_PROFILE=development for a trial).`,
+    );
+  }
   if (alarmSms !== undefined && !E164_PATTERN.test(alarmSms)) {
     problems.push(
       `ALARM_SMS="${alarmSms}" is not a phone number in E.164 form: "+", the country code and the number, digits only, no spaces (e.g. "+14155550100").`,

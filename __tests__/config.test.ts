@@ -21,11 +21,18 @@ describe('loadConfig', () => {
   });
 
   it('applies the production rules to prod by name, or to any environment by PIPELINE_PROFILE', () => {
-    expect(loadConfig({ PIPELINE_ENV: 'prod' }).profile).toBe('production');
+    expect(loadConfig({ PIPELINE_ENV: 'prod', ALARM_EMAIL: 'ops@example.com' }).profile).toBe('production');
     expect(loadConfig({ PIPELINE_ENV: 'staging' }).profile).toBe('development');
-    expect(loadConfig({ PIPELINE_ENV: 'live', PIPELINE_PROFILE: 'production' }).profile).toBe('production');
+    expect(loadConfig({ PIPELINE_ENV: 'live', PIPELINE_PROFILE: 'production', ALARM_SMS: '+14155550100' }).profile).toBe('production');
     expect(loadConfig({ PIPELINE_ENV: 'prod', PIPELINE_PROFILE: 'development' }).profile).toBe('development');
     expect(() => loadConfig({ PIPELINE_PROFILE: 'prod' })).toThrow('PIPELINE_PROFILE="prod" must be "development" or "production".');
+  });
+
+  it('refuses a production environment whose alarms would reach no one', () => {
+    expect(() => loadConfig({ PIPELINE_ENV: 'prod' })).toThrow(
+      'PIPELINE_ENV="prod" is a production environment: set ALARM_EMAIL or ALARM_SMS, so that its alarms reach someone (or PIPELINE_PROFILE=development for a trial).',
+    );
+    expect(() => loadConfig({ PIPELINE_ENV: 'test', PIPELINE_PROFILE: 'production' })).toThrow(/set ALARM_EMAIL or ALARM_SMS/);
   });
 
   it('reads the inventory settings', () => {
@@ -46,7 +53,7 @@ describe('loadConfig', () => {
   });
 
   it('reads every variable, trimming blanks', () => {
-    expect(loadConfig({ PIPELINE_ENV: ' prod ', PIPELINE_REGION: 'eu-west-2', NOTIFICATION_EMAIL: 'ops@example.com' })).toMatchObject({
+    expect(loadConfig({ PIPELINE_ENV: ' prod ', PIPELINE_REGION: 'eu-west-2', NOTIFICATION_EMAIL: 'ops@example.com', ALARM_EMAIL: ' ops@example.com ' })).toMatchObject({
       environment: 'prod',
       region: 'eu-west-2',
       notificationEmail: 'ops@example.com',

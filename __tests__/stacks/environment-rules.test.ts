@@ -12,8 +12,8 @@ import { OrdersPipelineStack } from '../../stacks/orders-pipeline';
 import { ReportPipelineStack } from '../../stacks/report-pipeline';
 import { synthStack } from '../support/synth';
 
-const development = loadConfig({ PIPELINE_ENV: 'test', PIPELINE_PROFILE: 'development' });
-const production = loadConfig({ PIPELINE_ENV: 'test', PIPELINE_PROFILE: 'production' });
+const development = loadConfig({ PIPELINE_ENV: 'test', PIPELINE_PROFILE: 'development', ALARM_EMAIL: 'ops@example.com' });
+const production = loadConfig({ PIPELINE_ENV: 'test', PIPELINE_PROFILE: 'production', ALARM_EMAIL: 'ops@example.com' });
 
 /** `type: argument` for every argument that differs, e.g. `aws_s3_bucket: force_destroy`. */
 function differingArguments(Stack: Parameters<typeof synthStack>[0], id: string): string[] {

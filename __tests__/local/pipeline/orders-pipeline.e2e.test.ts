@@ -30,6 +30,8 @@ let pipeline: LocalPipeline;
 /** Between the functions and DynamoDB Local: counts their writes and can fail chosen ones. */
 let dynamodbWire: WireRecorder;
 let dynamodbFailsFor: (body: string) => boolean = () => false;
+/** The ALARM lines the local runtime printed: the alarms the deployed stack would raise. */
+const alarmsRaised: string[] = [];
 
 beforeAll(async () => {
   outdir = mkdtempSync(join(tmpdir(), 'orders-e2e-'));
@@ -46,6 +48,9 @@ beforeAll(async () => {
     throttle: false,
     retryDelaySeconds: 0,
     functionEndpoints: { DYNAMODB: dynamodbWire.endpoint },
+    onEvent: (event) => {
+      if (event.kind === 'alarm') alarmsRaised.push(event.alarmName);
+    },
   });
 });
 
@@ -203,11 +208,18 @@ test('the same SQS message delivered twice makes one order and one email', async
   expect(notificationsNaming(record.messageId)).toHaveLength(1);
 });
 
-test('a message the writer cannot parse ends in the dead-letter queue after 3 receives, and nothing is stored', async () => {
+test('a message the writer cannot parse ends in the dead-letter queue after 3 receives, raising its alarm, and nothing is stored', async () => {
   const queue = pipeline.resources.queueByName('test-POC-Queue');
   const deadLetterQueue = pipeline.resources.queueByName('test-POC-Queue-dlq');
   const body = 'not an order: unparseable-message';
   await pipeline.clients.sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: body }));
+
+  // Before the message is read from the dead-letter queue below, while it is visible there.
+  const dlqAlarm = 'test/orders-pipeline/test-POC-Queue-dlq/messages-visible';
+  const alarmDeadline = Date.now() + 30_000;
+  while (!alarmsRaised.includes(dlqAlarm) && Date.now() < alarmDeadline) await sleep(100);
+  expect(alarmsRaised).toContain(dlqAlarm);
+  expect(alarmsRaised).toContain('test/orders-pipeline/test-POC-Lambda-1/errors');
 
   const giveUpAt = Date.now() + 30_000;
   let parked: { Body?: string; Attributes?: Record<string, string> } | undefined;

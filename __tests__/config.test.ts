@@ -16,7 +16,32 @@ describe('loadConfig', () => {
       logoutUrls: ['http://localhost:8080/'],
       reportUserPoolArn: undefined,
       reportDatabase: undefined,
+      stateBucket: undefined,
     });
+  });
+
+  it.each(['acme-pipelines-tfstate', 'abc', 'a'.repeat(63), '123-state'])('accepts the state bucket %s', (name) => {
+    expect(loadConfig({ STATE_BUCKET: ` ${name} ` }).stateBucket).toBe(name);
+  });
+
+  it.each([
+    ['ab', /STATE_BUCKET="ab" is not an S3 bucket name this project can use: 3-63 lowercase/],
+    ['a'.repeat(64), /STATE_BUCKET/],
+    ['Acme-State', /STATE_BUCKET="Acme-State"/],
+    ['acme_state', /STATE_BUCKET="acme_state"/],
+    ['-acme-state', /STATE_BUCKET/],
+    ['acme-state-', /STATE_BUCKET/],
+    ['acme.state', /no dots/],
+    ['xn--acme-state', /STATE_BUCKET="xn--acme-state" uses "xn--", which S3 reserves/],
+    ['sthree-state', /"sthree-", which S3 reserves/],
+    ['amzn-s3-demo-state', /"amzn-s3-demo-", which S3 reserves/],
+    ['acme-state-s3alias', /"-s3alias", which S3 reserves/],
+    ['acme-state--ol-s3', /"--ol-s3", which S3 reserves/],
+    ['acme-state--x-s3', /"--x-s3", which S3 reserves/],
+    ['acme-state--table-s3', /"--table-s3", which S3 reserves/],
+  ])('rejects the state bucket %j with a message naming the variable', (name, message) => {
+    expect(() => loadConfig({ STATE_BUCKET: name })).toThrow(ConfigError);
+    expect(() => loadConfig({ STATE_BUCKET: name })).toThrow(message);
   });
 
   it('reads the inventory settings', () => {

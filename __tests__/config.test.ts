@@ -191,6 +191,6 @@ describe('the cdktf app (scripts/run-app.js)', () => {
     expect(result.stderr).not.toContain('NOTIFICATION_EMAIL');
     expect(result.status).toBe(0);
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
-    expect(Object.keys(manifest.stacks).sort()).toEqual(['api-gateway-account', 'inventory-pipeline', 'orders-pipeline', 'report-pipeline']);
+    expect(Object.keys(manifest.stacks).sort()).toEqual(['api-gateway-account', 'inventory-pipeline', 'orders-pipeline', 'report-pipeline', 'state-backend']);
   });
 });

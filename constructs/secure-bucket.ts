@@ -39,6 +39,12 @@ export type SecureBucketProps = BucketNaming & {
    * @default false: destroying a bucket that still holds files fails instead of losing them
    */
   readonly forceDestroy?: boolean;
+  /**
+   * Makes Terraform refuse any plan that would delete or replace the bucket
+   * (`lifecycle.prevent_destroy`), for a bucket whose loss cannot be undone.
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
 };
 
 export interface BucketGrantOptions extends GrantOptions {
@@ -72,6 +78,7 @@ export class SecureBucket extends Construct {
     this.bucket = new S3Bucket(this, 'bucket', {
       ...('bucketName' in props ? { bucket: props.bucketName } : { bucketPrefix: props.bucketPrefix }),
       forceDestroy: props.forceDestroy ?? false,
+      ...(props.preventDestroy ? { lifecycle: { preventDestroy: true } } : {}),
     });
     new S3BucketOwnershipControls(this, 'ownership', {
       bucket: this.bucket.id,

@@ -7,13 +7,23 @@ import { ReportPipelineStack } from './stacks/report-pipeline';
 import { STACK_IDS } from './stacks/stack-ids';
 import { StateBackendStack } from './stacks/state-backend';
 
-/** Every stack of the project; synth writes each to <outdir>/stacks/<id>. */
+/**
+ * Every stack of the project; synth writes each to <outdir>/stacks/<id>. Each declares the
+ * stacks it needs deployed first, so `cdktf deploy '*'` applies them in a working order.
+ */
 export function buildApp(config: PipelineConfig, outdir?: string): App {
   const app = new App(outdir ? { outdir } : undefined);
-  new StateBackendStack(app, STACK_IDS.stateBackend, config);
-  new ApiGatewayAccountStack(app, STACK_IDS.apiGatewayAccount, config);
-  new OrdersPipelineStack(app, STACK_IDS.orders, config);
-  new InventoryPipelineStack(app, STACK_IDS.inventory, config);
-  new ReportPipelineStack(app, STACK_IDS.report, config);
+  const stateBackend = new StateBackendStack(app, STACK_IDS.stateBackend, config);
+  const apiGatewayAccount = new ApiGatewayAccountStack(app, STACK_IDS.apiGatewayAccount, config);
+  const orders = new OrdersPipelineStack(app, STACK_IDS.orders, config);
+  const inventory = new InventoryPipelineStack(app, STACK_IDS.inventory, config);
+  const report = new ReportPipelineStack(app, STACK_IDS.report, config);
+
+  // A REST API stage with access logs fails to deploy until the account's CloudWatch role is set.
+  for (const stack of [orders, report]) stack.addDependency(apiGatewayAccount);
+  // With STATE_BUCKET, `terraform init` of every other stack needs the bucket to exist.
+  if (config.stateBucket) {
+    for (const stack of [apiGatewayAccount, orders, inventory, report]) stack.addDependency(stateBackend);
+  }
   return app;
 }

@@ -192,5 +192,8 @@ describe('the cdktf app (scripts/run-app.js)', () => {
     expect(result.status).toBe(0);
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
     expect(Object.keys(manifest.stacks).sort()).toEqual(['api-gateway-account', 'inventory-pipeline', 'orders-pipeline', 'report-pipeline', 'state-backend']);
+    // What `cdktf deploy '*'` orders the stacks by.
+    expect(manifest.stacks['orders-pipeline'].dependencies).toEqual(['api-gateway-account']);
+    expect(manifest.stacks['report-pipeline'].dependencies).toEqual(['api-gateway-account']);
   });
 });

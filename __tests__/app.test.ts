@@ -1,0 +1,37 @@
+import { TerraformStack } from 'cdktf';
+import { buildApp } from '../app';
+import { STACK_IDS } from '../stacks/stack-ids';
+import { TEST_CONFIG } from './support/synth';
+
+/** Each stack's id and the ids of the stacks it needs deployed first, as cdktf writes them to manifest.json. */
+function deployOrder(stateBucket?: string): Record<string, string[]> {
+  const app = buildApp({ ...TEST_CONFIG, stateBucket });
+  const stacks = app.node.children.filter((child): child is TerraformStack => child instanceof TerraformStack);
+  return Object.fromEntries(stacks.map((stack) => [stack.node.id, stack.dependencies.map((dependency) => dependency.node.id).sort()]));
+}
+
+describe('deploy order', () => {
+  it('holds every stack of STACK_IDS', () => {
+    expect(Object.keys(deployOrder()).sort()).toEqual(Object.values(STACK_IDS).sort());
+  });
+
+  it('the pipelines with a REST API need api-gateway-account, whose CloudWatch role their access logs need', () => {
+    expect(deployOrder()).toEqual({
+      'state-backend': [],
+      'api-gateway-account': [],
+      'orders-pipeline': ['api-gateway-account'],
+      'inventory-pipeline': [],
+      'report-pipeline': ['api-gateway-account'],
+    });
+  });
+
+  it('with STATE_BUCKET every other stack needs state-backend, whose bucket its `terraform init` needs', () => {
+    expect(deployOrder('acme-pipelines-tfstate')).toEqual({
+      'state-backend': [],
+      'api-gateway-account': ['state-backend'],
+      'orders-pipeline': ['api-gateway-account', 'state-backend'],
+      'inventory-pipeline': ['state-backend'],
+      'report-pipeline': ['api-gateway-account', 'state-backend'],
+    });
+  });
+});

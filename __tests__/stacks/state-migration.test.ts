@@ -86,4 +86,24 @@ describe('moving local state into STATE_BUCKET', () => {
     const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
     expect(listed.Contents?.map((object) => object.Key)).toEqual([key]);
   }, TERRAFORM_DEADLINE_MS);
+
+  it('where Terraform never ran with the local backend (a fresh cdktf.out), there is nothing to migrate, and terraform state push moves the file', async () => {
+    // The local state file is the one the test above applied.
+    const otherBucket = uniqueNames().bucket('tfstate');
+    await s3.send(new CreateBucketCommand({ Bucket: otherBucket }));
+    rmSync(join(stackDir, '.terraform'), { recursive: true, force: true });
+    rmSync(join(stackDir, '.terraform.lock.hcl'), { force: true });
+    writeStack(backendOf(otherBucket));
+    const init = await terraform('init', '-migrate-state', '-force-copy', `-backend-config=${localS3Settings}`);
+    expect(init.exitCode).toBe(0);
+    const key = `${TEST_CONFIG.environment}/${STACK}.tfstate`;
+    expect((await s3.send(new ListObjectsV2Command({ Bucket: otherBucket }))).Contents).toBeUndefined();
+
+    // `state push` takes no -input flag, and its flags go before the file.
+    const push = await runCommand('terraform', ['state', 'push', join(root, `terraform.${TEST_CONFIG.environment}.${STACK}.tfstate`)], { cwd: stackDir, env });
+    expect([push.exitCode, push.stderr]).toEqual([0, '']);
+    expect((await s3.send(new ListObjectsV2Command({ Bucket: otherBucket }))).Contents?.map((object) => object.Key)).toEqual([key]);
+    const plan = await terraform('plan', '-detailed-exitcode');
+    expect([plan.exitCode, plan.stderr]).toEqual([0, '']);
+  }, TERRAFORM_DEADLINE_MS);
 });

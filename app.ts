@@ -13,17 +13,17 @@ import { StateBackendStack } from './stacks/state-backend';
  */
 export function buildApp(config: PipelineConfig, outdir?: string): App {
   const app = new App(outdir ? { outdir } : undefined);
-  const stateBackend = new StateBackendStack(app, STACK_IDS.stateBackend, config);
+  new StateBackendStack(app, STACK_IDS.stateBackend, config);
   const apiGatewayAccount = new ApiGatewayAccountStack(app, STACK_IDS.apiGatewayAccount, config);
   const orders = new OrdersPipelineStack(app, STACK_IDS.orders, config);
-  const inventory = new InventoryPipelineStack(app, STACK_IDS.inventory, config);
+  new InventoryPipelineStack(app, STACK_IDS.inventory, config);
   const report = new ReportPipelineStack(app, STACK_IDS.report, config);
 
   // A REST API stage with access logs fails to deploy until the account's CloudWatch role is set.
   for (const stack of [orders, report]) stack.addDependency(apiGatewayAccount);
-  // With STATE_BUCKET, `terraform init` of every other stack needs the bucket to exist.
-  if (config.stateBucket) {
-    for (const stack of [apiGatewayAccount, orders, inventory, report]) stack.addDependency(stateBackend);
-  }
+  // No stack depends on state-backend, although with STATE_BUCKET each needs its bucket: cdktf
+  // runs `terraform init` for every selected stack before it deploys any, so the order could not
+  // create the bucket in time, and every deploy would then have to include state-backend, whose
+  // state is on the machine that bootstrapped it.
   return app;
 }

@@ -1,6 +1,9 @@
 import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import { PipelineConfig } from '../config';
 
+/** The first Terraform whose S3 backend locks state with a lock file (`use_lockfile`). */
+export const LOCK_FILE_TERRAFORM_VERSION = '>= 1.10';
+
 /** Where one stack's Terraform state lives. */
 export interface StateLocation {
   /** The cdktf stack id (`orders-pipeline`). */
@@ -26,6 +29,9 @@ export function keepState(stack: TerraformStack, config: PipelineConfig, locatio
     const backend = new S3Backend(stack, { bucket: config.stateBucket, key: stateFileName(location), region: config.region, encrypt: true });
     // cdktf 0.21's S3Backend has no field for it.
     backend.addOverride('use_lockfile', true);
+    // Terraform (1.11, tried) passes over an attribute it does not know in a JSON backend block,
+    // so an older one could run without the lock instead of refusing.
+    stack.addOverride('terraform.required_version', LOCK_FILE_TERRAFORM_VERSION);
     return;
   }
   // In the project root (terraform runs in cdktf.out/stacks/<id>), so a fresh synth never loses it.

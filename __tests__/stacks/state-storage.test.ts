@@ -17,6 +17,13 @@ describe('where a stack keeps its state', () => {
     });
   });
 
+  it('with STATE_BUCKET requires a Terraform that honours the lock file; without it, any', () => {
+    const shared = synthStack(InventoryPipelineStack, 'inventory-pipeline', { ...TEST_CONFIG, stateBucket: 'acme-pipelines-tfstate' });
+    expect(shared.stack.json.terraform).toMatchObject({ required_version: '>= 1.10' });
+    const local = synthStack(InventoryPipelineStack, 'inventory-pipeline');
+    expect(local.stack.json.terraform).not.toHaveProperty('required_version');
+  });
+
   it('a stack deployed once per account has one key, outside every environment', () => {
     const { stack } = synthStack(ApiGatewayAccountStack, 'api-gateway-account', { ...TEST_CONFIG, stateBucket: 'acme-pipelines-tfstate' });
     expect(stack.json.terraform).toMatchObject({ backend: { s3: { key: 'api-gateway-account.tfstate' } } });

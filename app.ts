@@ -5,13 +5,25 @@ import { InventoryPipelineStack } from './stacks/inventory-pipeline';
 import { OrdersPipelineStack } from './stacks/orders-pipeline';
 import { ReportPipelineStack } from './stacks/report-pipeline';
 import { STACK_IDS } from './stacks/stack-ids';
+import { StateBackendStack } from './stacks/state-backend';
 
-/** Every stack of the project; synth writes each to <outdir>/stacks/<id>. */
+/**
+ * Every stack of the project; synth writes each to <outdir>/stacks/<id>. Each declares the
+ * stacks it needs deployed first, so `cdktf deploy '*'` applies them in a working order.
+ */
 export function buildApp(config: PipelineConfig, outdir?: string): App {
   const app = new App(outdir ? { outdir } : undefined);
-  new ApiGatewayAccountStack(app, STACK_IDS.apiGatewayAccount, config);
-  new OrdersPipelineStack(app, STACK_IDS.orders, config);
+  new StateBackendStack(app, STACK_IDS.stateBackend, config);
+  const apiGatewayAccount = new ApiGatewayAccountStack(app, STACK_IDS.apiGatewayAccount, config);
+  const orders = new OrdersPipelineStack(app, STACK_IDS.orders, config);
   new InventoryPipelineStack(app, STACK_IDS.inventory, config);
-  new ReportPipelineStack(app, STACK_IDS.report, config);
+  const report = new ReportPipelineStack(app, STACK_IDS.report, config);
+
+  // A REST API stage with access logs fails to deploy until the account's CloudWatch role is set.
+  for (const stack of [orders, report]) stack.addDependency(apiGatewayAccount);
+  // No stack depends on state-backend, although with STATE_BUCKET each needs its bucket: cdktf
+  // runs `terraform init` for every selected stack before it deploys any, so the order could not
+  // create the bucket in time, and every deploy would then have to include state-backend, whose
+  // state is on the machine that bootstrapped it.
   return app;
 }

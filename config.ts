@@ -17,6 +17,7 @@
  * | COGNITO_LOGOUT_URLS | `http://localhost:8080/` | inventory: comma-separated URLs the hosted UI may return to after sign-out |
  * | REPORT_USER_POOL_ARN | (none)    | report: an existing Cognito user pool whose users may ask for reports; none = the stack's own pool |
  * | REPORT_DB_ENDPOINT, REPORT_DB_SECRET_ARN, REPORT_DB_SUBNET_IDS, REPORT_DB_SECURITY_GROUP_ID | (none) | report: an existing MySQL database to use instead of the stack's own Aurora cluster; all four together (REPORT_DB_PORT optional, default 3306) |
+ * | STATE_BUCKET        | (none)      | S3 bucket (the state-backend stack's) holding every other stack's Terraform state, locked by a lock file; none = local state files |
  */
 
 import { ENVIRONMENT_RULES, profileFor, type EnvironmentProfile } from './constructs/environment-rules';
@@ -44,6 +45,8 @@ export interface PipelineConfig {
   readonly reportUserPoolArn?: string;
   /** When undefined, the report pipeline has an Aurora cluster of its own. */
   readonly reportDatabase?: ExistingDatabase;
+  /** When undefined, each stack keeps its state in a local file. */
+  readonly stateBucket?: string;
 }
 
 /** A MySQL database that already exists, and where the functions that read it run. */
@@ -87,6 +90,11 @@ const WHOLE_NUMBER = /^\d{1,9}$/;
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@!-]+$/;
 const HOST_NAME = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 const USER_POOL_ARN = /^arn:aws[a-z-]*:cognito-idp:[a-z0-9-]+:\d{12}:userpool\/[a-z0-9-]+_[A-Za-z0-9]+$/;
+// S3's general purpose bucket naming rules, without the dots S3 allows: AWS advises against
+// them because a dotted name cannot be reached virtual-host style over HTTPS.
+const BUCKET_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+const RESERVED_BUCKET_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'];
+const RESERVED_BUCKET_SUFFIXES = ['-s3alias', '--ol-s3', '--x-s3', '--table-s3'];
 
 type Env = Record<string, string | undefined>;
 
@@ -113,6 +121,7 @@ export function loadConfig(env: Env = process.env): PipelineConfig {
   const logoutUrls = readList(env, 'COGNITO_LOGOUT_URLS') ?? DEFAULT_LOGOUT_URLS;
   const reportUserPoolArn = readVariable(env, 'REPORT_USER_POOL_ARN');
   const database = readExistingDatabase(env);
+  const stateBucket = readVariable(env, 'STATE_BUCKET');
 
   const problems: string[] = [];
   if (!ENVIRONMENT_PATTERN.test(environment)) {
@@ -160,6 +169,7 @@ export function loadConfig(env: Env = process.env): PipelineConfig {
       `REPORT_USER_POOL_ARN="${reportUserPoolArn}" is not a Cognito user pool ARN (e.g. "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEf123").`,
     );
   }
+  if (stateBucket !== undefined) problems.push(...stateBucketProblems(stateBucket));
   if (database.problems.length > 0) problems.push(...database.problems);
   problems.push(...redirectUrlProblems('COGNITO_CALLBACK_URLS', callbackUrls), ...redirectUrlProblems('COGNITO_LOGOUT_URLS', logoutUrls));
   if (problems.length > 0) throw new ConfigError(problems);
@@ -178,7 +188,19 @@ export function loadConfig(env: Env = process.env): PipelineConfig {
     logoutUrls,
     reportUserPoolArn,
     reportDatabase: database.value,
+    stateBucket,
   };
+}
+
+function stateBucketProblems(name: string): string[] {
+  if (!BUCKET_NAME_PATTERN.test(name)) {
+    return [
+      `STATE_BUCKET="${name}" is not an S3 bucket name this project can use: 3-63 lowercase letters, digits or hyphens, starting and ending with a letter or digit, no dots (e.g. "acme-pipelines-tfstate").`,
+    ];
+  }
+  const reserved = [...RESERVED_BUCKET_PREFIXES.filter((prefix) => name.startsWith(prefix)), ...RESERVED_BUCKET_SUFFIXES.filter((suffix) => name.endsWith(suffix))];
+  if (reserved.length > 0) return [`STATE_BUCKET="${name}" uses "${reserved[0]}", which S3 reserves in bucket names.`];
+  return [];
 }
 
 const DATABASE_VARIABLES = ['REPORT_DB_ENDPOINT', 'REPORT_DB_SECRET_ARN', 'REPORT_DB_SUBNET_IDS', 'REPORT_DB_SECURITY_GROUP_ID'] as const;

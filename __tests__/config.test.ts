@@ -17,6 +17,7 @@ describe('loadConfig', () => {
       logoutUrls: ['http://localhost:8080/'],
       reportUserPoolArn: undefined,
       reportDatabase: undefined,
+      stateBucket: undefined,
     });
   });
 
@@ -33,6 +34,30 @@ describe('loadConfig', () => {
       'PIPELINE_ENV="prod" is a production environment: set ALARM_EMAIL or ALARM_SMS, so that its alarms reach someone (or PIPELINE_PROFILE=development for a trial).',
     );
     expect(() => loadConfig({ PIPELINE_ENV: 'test', PIPELINE_PROFILE: 'production' })).toThrow(/set ALARM_EMAIL or ALARM_SMS/);
+  });
+
+  it.each(['acme-pipelines-tfstate', 'abc', 'a'.repeat(63), '123-state'])('accepts the state bucket %s', (name) => {
+    expect(loadConfig({ STATE_BUCKET: ` ${name} ` }).stateBucket).toBe(name);
+  });
+
+  it.each([
+    ['ab', /STATE_BUCKET="ab" is not an S3 bucket name this project can use: 3-63 lowercase/],
+    ['a'.repeat(64), /STATE_BUCKET/],
+    ['Acme-State', /STATE_BUCKET="Acme-State"/],
+    ['acme_state', /STATE_BUCKET="acme_state"/],
+    ['-acme-state', /STATE_BUCKET/],
+    ['acme-state-', /STATE_BUCKET/],
+    ['acme.state', /no dots/],
+    ['xn--acme-state', /STATE_BUCKET="xn--acme-state" uses "xn--", which S3 reserves/],
+    ['sthree-state', /"sthree-", which S3 reserves/],
+    ['amzn-s3-demo-state', /"amzn-s3-demo-", which S3 reserves/],
+    ['acme-state-s3alias', /"-s3alias", which S3 reserves/],
+    ['acme-state--ol-s3', /"--ol-s3", which S3 reserves/],
+    ['acme-state--x-s3', /"--x-s3", which S3 reserves/],
+    ['acme-state--table-s3', /"--table-s3", which S3 reserves/],
+  ])('rejects the state bucket %j with a message naming the variable', (name, message) => {
+    expect(() => loadConfig({ STATE_BUCKET: name })).toThrow(ConfigError);
+    expect(() => loadConfig({ STATE_BUCKET: name })).toThrow(message);
   });
 
   it('reads the inventory settings', () => {
@@ -199,6 +224,9 @@ describe('the cdktf app (scripts/run-app.js)', () => {
     expect(result.stderr).not.toContain('NOTIFICATION_EMAIL');
     expect(result.status).toBe(0);
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
-    expect(Object.keys(manifest.stacks).sort()).toEqual(['api-gateway-account', 'inventory-pipeline', 'orders-pipeline', 'report-pipeline']);
+    expect(Object.keys(manifest.stacks).sort()).toEqual(['api-gateway-account', 'inventory-pipeline', 'orders-pipeline', 'report-pipeline', 'state-backend']);
+    // What `cdktf deploy '*'` orders the stacks by.
+    expect(manifest.stacks['orders-pipeline'].dependencies).toEqual(['api-gateway-account']);
+    expect(manifest.stacks['report-pipeline'].dependencies).toEqual(['api-gateway-account']);
   });
 });

@@ -41,6 +41,12 @@ export type SecureBucketProps = BucketNaming & {
    * production destroying a bucket that still holds files fails instead of losing them
    */
   readonly forceDestroy?: boolean;
+  /**
+   * Makes Terraform refuse any plan that would delete or replace the bucket
+   * (`lifecycle.prevent_destroy`), for a bucket whose loss cannot be undone.
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
 };
 
 export interface BucketGrantOptions extends GrantOptions {
@@ -74,6 +80,7 @@ export class SecureBucket extends Construct {
     this.bucket = new S3Bucket(this, 'bucket', {
       ...('bucketName' in props ? { bucket: props.bucketName } : { bucketPrefix: props.bucketPrefix }),
       forceDestroy: props.forceDestroy ?? environmentRulesOf(this).emptyBucketsOnDestroy,
+      ...(props.preventDestroy ? { lifecycle: { preventDestroy: true } } : {}),
     });
     new S3BucketOwnershipControls(this, 'ownership', {
       bucket: this.bucket.id,

@@ -1,30 +1,27 @@
 import { Construct } from 'constructs';
-import { LocalBackend, TerraformStack } from 'cdktf';
+import { TerraformStack } from 'cdktf';
 import { ArchiveProvider } from '@cdktf/provider-archive/lib/provider';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { PipelineConfig } from '../config';
 import { ENVIRONMENT_RULES } from '../constructs/environment-rules';
 import { OpsAlarms } from '../constructs/ops-alarms';
 import { setEnvironmentRules } from '../constructs/stack-environment';
+import { keepState } from './state-storage';
 
 /**
  * What every stack of this project shares: the AWS provider for the configured region
  * with tags that say who owns each resource, the archive provider that zips function
- * bundles, and state kept per environment.
+ * bundles, and state kept per environment (in STATE_BUCKET when one is configured).
  */
 export abstract class PipelineStack extends TerraformStack {
   protected readonly config: PipelineConfig;
 
-  constructor(scope: Construct, id: string, config: PipelineConfig, options: { perEnvironment?: boolean } = {}) {
+  constructor(scope: Construct, id: string, config: PipelineConfig, options: { perEnvironment?: boolean; alwaysLocalState?: boolean } = {}) {
     super(scope, id);
     this.config = config;
     setEnvironmentRules(this, ENVIRONMENT_RULES[config.profile]);
     const perEnvironment = options.perEnvironment ?? true;
-
-    // In the project root (terraform runs in cdktf.out/stacks/<id>), so a fresh synth never
-    // loses it, and one file per environment so dev and prod never share state.
-    const stateFile = perEnvironment ? `terraform.${config.environment}.${id}.tfstate` : `terraform.${id}.tfstate`;
-    new LocalBackend(this, { path: `../../../${stateFile}` });
+    keepState(this, config, { stackId: id, environment: perEnvironment ? config.environment : undefined, alwaysLocal: options.alwaysLocalState });
 
     new AwsProvider(this, 'aws', {
       region: config.region,

@@ -3,6 +3,7 @@
  * a command can refuse an unknown stack before it spends a synth on it.
  */
 export const STACK_IDS = {
+  stateBackend: 'state-backend',
   apiGatewayAccount: 'api-gateway-account',
   orders: 'orders-pipeline',
   inventory: 'inventory-pipeline',

@@ -10,6 +10,7 @@ import { ApiGatewayAccountStack } from '../../stacks/api-gateway-account';
 import { InventoryPipelineStack } from '../../stacks/inventory-pipeline';
 import { OrdersPipelineStack } from '../../stacks/orders-pipeline';
 import { ReportPipelineStack } from '../../stacks/report-pipeline';
+import { StateBackendStack } from '../../stacks/state-backend';
 import { synthStack } from '../support/synth';
 
 const development = loadConfig({ PIPELINE_ENV: 'test', PIPELINE_PROFILE: 'development', ALARM_EMAIL: 'ops@example.com' });
@@ -34,6 +35,8 @@ test('the documented rules, as the table in environment-rules.ts gives them', ()
 
 test.each([
   ['api-gateway-account', ApiGatewayAccountStack, []],
+  // Kept whatever the environment: the state of every other stack is in it.
+  ['state-backend', StateBackendStack, []],
   ['orders-pipeline', OrdersPipelineStack, ['aws_cloudwatch_log_group: retention_in_days', 'aws_dynamodb_table: deletion_protection_enabled']],
   [
     'inventory-pipeline',

@@ -148,18 +148,26 @@ function makeAwsProviderOffline(config: JsonObject): void {
   config.provider = providers;
 }
 
+export interface OfflineStackOptions {
+  /**
+   * Keeps the stack's backend block, for `terraform init -backend=false` and `validate` of a
+   * stack synthesized with STATE_BUCKET; a plan needs it removed. @default false
+   */
+  readonly keepBackend?: boolean;
+}
+
 /**
  * The stack's Terraform JSON rewritten to plan offline: archive data sources replaced by the
  * values in `archives`, no archive provider, no backend, and an aws provider with fake credentials.
  */
-export function offlineStackConfig(config: TerraformJson, archives: ReadonlyMap<string, ArchiveAttributes>): TerraformJson {
+export function offlineStackConfig(config: TerraformJson, archives: ReadonlyMap<string, ArchiveAttributes>, options: OfflineStackOptions = {}): TerraformJson {
   const missing = Object.keys(archiveFileBlocks(config)).filter((name) => !archives.has(name));
   if (missing.length > 0) throw new Error(`data.archive_file not resolved: ${missing.join(', ')}`);
   const copy = structuredClone(config);
   removeArchiveDataSources(copy);
   const rewritten = substituteArchiveReferences(copy, archives) as JsonObject;
   removeArchiveProvider(rewritten);
-  removeBackend(rewritten);
+  if (!options.keepBackend) removeBackend(rewritten);
   makeAwsProviderOffline(rewritten);
   return rewritten;
 }

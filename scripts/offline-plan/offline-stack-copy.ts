@@ -1,7 +1,7 @@
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ArchiveAttributes, archiveAttributes, readArchiveEntries, readArchiveFileSpec } from './archive-file';
-import { archiveFileBlocks, offlineStackConfig, TerraformJson } from './offline-stack-config';
+import { archiveFileBlocks, offlineStackConfig, OfflineStackOptions, TerraformJson } from './offline-stack-config';
 import { buildZip } from './zip';
 
 export const STACK_FILE = 'cdk.tf.json';
@@ -40,12 +40,12 @@ function prebuildArchive(name: string, block: Record<string, unknown>, stackCopy
  * Copies a synthesized stack dir to `stackCopy` (replacing any earlier copy), builds its
  * archives there and rewrites its cdk.tf.json to plan offline. The synthesized dir is only read.
  */
-export function prepareOfflineStack(stackDir: string, stackCopy: string): PrebuiltArchive[] {
+export function prepareOfflineStack(stackDir: string, stackCopy: string, options: OfflineStackOptions = {}): PrebuiltArchive[] {
   rmSync(stackCopy, { recursive: true, force: true });
   cpSync(stackDir, stackCopy, { recursive: true, filter: (source) => !isUserTerraformFile(source) });
   const config = JSON.parse(readFileSync(join(stackCopy, STACK_FILE), 'utf8')) as TerraformJson;
   const built = Object.entries(archiveFileBlocks(config)).map(([name, block]) => prebuildArchive(name, block, stackCopy));
   const attributes = new Map(built.map(({ archive, attributes: values }) => [archive.name, values]));
-  writeFileSync(join(stackCopy, STACK_FILE), `${JSON.stringify(offlineStackConfig(config, attributes), null, 2)}\n`);
+  writeFileSync(join(stackCopy, STACK_FILE), `${JSON.stringify(offlineStackConfig(config, attributes, options), null, 2)}\n`);
   return built.map(({ archive }) => archive);
 }

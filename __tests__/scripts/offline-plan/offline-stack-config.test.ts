@@ -72,6 +72,11 @@ describe('offline stack config', () => {
     expect(main.skip_metadata_api_check).toBe('true'); // a string in the 5.100 schema
   });
 
+  it('keeps the backend when asked, for `terraform init -backend=false` and `validate`', () => {
+    const kept = offlineStackConfig(stackConfig(), ARCHIVES, { keepBackend: true });
+    expect(kept.terraform).toEqual({ backend: { local: { path: '../../../terraform.test.tfstate' } }, required_providers: { aws: { source: 'aws', version: '5.100.0' } } });
+  });
+
   it('does not modify its input', () => {
     const input = stackConfig();
     offlineStackConfig(input, ARCHIVES);

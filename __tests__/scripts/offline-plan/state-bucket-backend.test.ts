@@ -28,7 +28,7 @@ describe('a stack synthesized with STATE_BUCKET', () => {
     rmSync(WORK, { recursive: true, force: true });
     mkdirSync(WORK, { recursive: true });
     const outdir = join(WORK, 'cdktf.out');
-    buildApp(loadConfig({ PIPELINE_ENV: 'prod', STATE_BUCKET: 'acme-pipelines-tfstate' }), outdir).synth();
+    buildApp(loadConfig({ PIPELINE_ENV: 'prod', STATE_BUCKET: 'acme-pipelines-tfstate', ALARM_EMAIL: 'ops@example.com' }), outdir).synth();
     prepareOfflineStack(join(outdir, 'stacks', STACK), stackCopy, { keepBackend: true });
     const cliConfig = join(WORK, 'terraform-cli.tfrc');
     const mirror = findProviderMirror({ override: process.env.TF_PROVIDER_MIRROR || undefined, home: homedir(), platform: terraformPlatform(), exists: existsSync });

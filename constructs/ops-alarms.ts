@@ -339,6 +339,7 @@ export class OpsAlarms extends Construct {
           Effect: 'Allow',
           Principal: { AWS: accountRootOf(key.arn) },
           Action: 'kms:*',
+          // In a key policy "*" means this key, the only resource a key policy can name.
           Resource: '*',
         },
         {

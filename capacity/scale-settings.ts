@@ -6,14 +6,14 @@
  * | variable                          | lab        | production | range, and why                                              |
  * |-----------------------------------|------------|------------|-------------------------------------------------------------|
  * | ORDERS_API_RATE_LIMIT             | 10         | 500        | requests/s on POC-API's stage; the account's 10,000 is shared by every API |
- * | ORDERS_API_BURST_LIMIT            | 20         | 1000       | requests the stage takes at once; at least the rate         |
+ * | ORDERS_API_BURST_LIMIT            | 20         | 1000       | requests the stage takes at once (its bucket's size)        |
  * | ORDERS_QUEUE_BATCH_SIZE           | 10         | 10         | 1-10 orders per POC-Lambda-1 invocation (more needs a batching window) |
  * | ORDERS_QUEUE_MAX_CONCURRENCY      | 10         | 100        | 2-1,000 concurrent POC-Lambda-1 batches (SQS `maximum_concurrency`) |
  * | STORE_ORDER_RESERVED_CONCURRENCY  | (none)     | 100        | environments kept for POC-Lambda-1 alone; none = the account's shared pool |
  * | STREAM_BATCH_SIZE                 | 10         | 100        | 1-10,000 records per stream invocation (both stream readers) |
  * | STREAM_PARALLELIZATION_FACTOR     | 1          | 2          | 1-10 concurrent batches per shard (both stream readers)     |
  * | REPORT_API_RATE_LIMIT             | 10         | 20         | requests/s on create_report's stage                         |
- * | REPORT_API_BURST_LIMIT            | 20         | 40         | at least the rate                                           |
+ * | REPORT_API_BURST_LIMIT            | 20         | 40         | requests the stage takes at once                            |
  * | AURORA_MIN_ACU                    | 0.5        | 0          | 0-256 in steps of 0.5; 0 pauses the idle cluster (Aurora MySQL 3.08+) |
  * | AURORA_MAX_ACU                    | 2          | 16         | 1-256 in steps of 0.5, at least the minimum: the cost ceiling |
  * | AURORA_AUTO_PAUSE_SECONDS         | 300        | 300        | 300-86,400 idle seconds before a 0-ACU cluster pauses       |
@@ -155,12 +155,6 @@ export function readScaleSettings(env: Env): { value: ScaleSettings; problems: s
 /** Settings that are each valid but contradict one another. */
 function consistencyProblems(settings: ScaleSettings): string[] {
   const problems: string[] = [];
-  if (settings.ordersApiBurstLimit < settings.ordersApiRateLimit) {
-    problems.push(`ORDERS_API_BURST_LIMIT (${settings.ordersApiBurstLimit}) must be at least ORDERS_API_RATE_LIMIT (${settings.ordersApiRateLimit}): a stage cannot take in a second less than its rate.`);
-  }
-  if (settings.reportApiBurstLimit < settings.reportApiRateLimit) {
-    problems.push(`REPORT_API_BURST_LIMIT (${settings.reportApiBurstLimit}) must be at least REPORT_API_RATE_LIMIT (${settings.reportApiRateLimit}).`);
-  }
   if (settings.auroraMaxAcu < settings.auroraMinAcu) {
     problems.push(`AURORA_MAX_ACU (${settings.auroraMaxAcu}) must be at least AURORA_MIN_ACU (${settings.auroraMinAcu}).`);
   }

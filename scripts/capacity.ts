@@ -17,6 +17,7 @@ import { formatCapacity, formatProfileTable, formatSimulation, sourcesLine, type
 import { compareWithModel, type MeasuredRun } from '../capacity/model-check';
 import { simulateOrders } from '../capacity/orders-simulation';
 import { capacityOf } from '../capacity/pipeline-capacity';
+import { quotaFindings } from '../capacity/quota-check';
 import { SCALE_PROFILES, type ScaleProfileName } from '../capacity/scale-settings';
 import { ordersSimulationSettings } from '../capacity/simulation-settings';
 import type { TerraformJson } from '../capacity/synthesized-stack';
@@ -85,18 +86,32 @@ function report(args: string[]): void {
   const profile = option(args, '--profile');
   if (profile !== undefined) {
     for (const name of profileNames(profile)) {
-      for (const capacity of capacityOf(profileStacks(name))) console.log(`${formatCapacity(capacity, `PIPELINE_SCALE=${name}`)}\n`);
+      const stacks = profileStacks(name);
+      for (const capacity of capacityOf(stacks)) console.log(`${formatCapacity(capacity, `PIPELINE_SCALE=${name}`)}\n`);
+      console.log(`${formatQuotaFindings(stacks, `PIPELINE_SCALE=${name}`)}\n`);
     }
     console.log(sourcesLine());
     return;
   }
   if (!args.includes('--no-synth')) synthesize(OUT_DIR);
   const configured = process.env.PIPELINE_SCALE?.trim() || 'lab';
-  for (const capacity of capacityOf(readStacks(OUT_DIR))) console.log(`${formatCapacity(capacity, `as synthesized in ${path.relative(ROOT, OUT_DIR) || '.'}, PIPELINE_SCALE=${configured}`)}\n`);
-  const profiles: ProfileCapacity[] = profileNames('all').map((name) => ({ profile: name, pipelines: capacityOf(profileStacks(name)) }));
+  const synthesized = readStacks(OUT_DIR);
+  for (const capacity of capacityOf(synthesized)) console.log(`${formatCapacity(capacity, `as synthesized in ${path.relative(ROOT, OUT_DIR) || '.'}, PIPELINE_SCALE=${configured}`)}\n`);
+  console.log(`${formatQuotaFindings(synthesized, 'these stacks')}\n`);
+  const profiles: ProfileCapacity[] = profileNames('all').map((name) => {
+    const stacks = profileStacks(name);
+    const findings = quotaFindings(stacks);
+    return { profile: findings.length === 0 ? name : `${name} (needs ${findings.length} quota increase(s))`, pipelines: capacityOf(stacks) };
+  });
   console.log('Every profile (each synthesized with this environment and PIPELINE_SCALE set):\n');
   console.log(formatProfileTable(profiles));
   console.log(`\n${sourcesLine()}`);
+}
+
+function formatQuotaFindings(stacks: Map<string, TerraformJson>, label: string): string {
+  const findings = quotaFindings(stacks);
+  if (findings.length === 0) return `Default quotas: ${label} fit within every default quota of a fresh account.`;
+  return [`Default quotas: ${label} exceed ${findings.length}:`, ...findings.map((found) => `  - ${found.message}`)].join('\n');
 }
 
 function simulate(args: string[]): void {

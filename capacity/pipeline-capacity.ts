@@ -84,7 +84,9 @@ function streamReaderLimit(reader: FunctionSettings, batchSize: number, parallel
   return {
     name: `stream readers (${reader.name})`,
     perSecond: NEW_TABLE_SHARDS * perShard,
-    detail: `${NEW_TABLE_SHARDS} shards x ${parallelizationFactor} batch(es) of ${batchSize} per shard / ${invocationMs(duration, batchSize).toFixed(0)} ms`,
+    detail:
+      `${NEW_TABLE_SHARDS} shards x ${parallelizationFactor} batch(es) of ${batchSize} per shard / ${invocationMs(duration, batchSize).toFixed(0)} ms ` +
+      `(Lambda is one of the ${QUOTAS.streamReadersPerShard.value} readers a shard allows; a shard takes ${QUOTAS.dynamodbPartitionWrites.value} writes/s)`,
   };
 }
 

@@ -18,9 +18,18 @@
  * | REPORT_USER_POOL_ARN | (none)    | report: an existing Cognito user pool whose users may ask for reports; none = the stack's own pool |
  * | REPORT_DB_ENDPOINT, REPORT_DB_SECRET_ARN, REPORT_DB_SUBNET_IDS, REPORT_DB_SECURITY_GROUP_ID | (none) | report: an existing MySQL database to use instead of the stack's own Aurora cluster; all four together (REPORT_DB_PORT optional, default 3306) |
  * | STATE_BUCKET        | (none)      | S3 bucket (the state-backend stack's) holding every other stack's Terraform state, locked by a lock file; none = local state files |
+ * | PIPELINE_SCALE      | `lab`       | `lab` (the labs' sizes) or `production`: sets the scale settings below together (capacity/scale-settings.ts) |
+ * | ORDERS_API_RATE_LIMIT, ORDERS_API_BURST_LIMIT | 10, 20 | orders: POC-API stage throttling, requests/s and burst |
+ * | ORDERS_QUEUE_BATCH_SIZE, ORDERS_QUEUE_MAX_CONCURRENCY | 10, 10 | orders: POC-Queue -> POC-Lambda-1 batch size (1-10) and maximum concurrency (2-1,000) |
+ * | STORE_ORDER_RESERVED_CONCURRENCY | (none) | orders: concurrency reserved for POC-Lambda-1 (1-900); none = the account's shared pool |
+ * | STREAM_BATCH_SIZE, STREAM_PARALLELIZATION_FACTOR | 10, 1 | orders and inventory: records per stream invocation, concurrent batches per shard |
+ * | REPORT_API_RATE_LIMIT, REPORT_API_BURST_LIMIT | 10, 20 | report: create_report stage throttling |
+ * | AURORA_MIN_ACU, AURORA_MAX_ACU, AURORA_AUTO_PAUSE_SECONDS | 0.5, 2, 300 | report: Aurora Serverless v2 capacity; a minimum of 0 pauses the idle cluster after the given seconds |
+ * | INVENTORY_ANNOUNCEMENTS | `per-product` | inventory: `per-product` (the seed's email per new product) or `digest` (one email per upload) |
  */
 
 import { ENVIRONMENT_RULES, profileFor, type EnvironmentProfile } from './constructs/environment-rules';
+import { readScaleSettings, type ScaleSettings } from './capacity/scale-settings';
 
 export interface PipelineConfig {
   /** Prefix for every resource name, so several environments can share one account. */
@@ -47,6 +56,8 @@ export interface PipelineConfig {
   readonly reportDatabase?: ExistingDatabase;
   /** When undefined, each stack keeps its state in a local file. */
   readonly stateBucket?: string;
+  /** What each pipeline carries: the PIPELINE_SCALE profile and the variables over it. */
+  readonly scale: ScaleSettings;
 }
 
 /** A MySQL database that already exists, and where the functions that read it run. */
@@ -122,6 +133,7 @@ export function loadConfig(env: Env = process.env): PipelineConfig {
   const reportUserPoolArn = readVariable(env, 'REPORT_USER_POOL_ARN');
   const database = readExistingDatabase(env);
   const stateBucket = readVariable(env, 'STATE_BUCKET');
+  const scale = readScaleSettings(env);
 
   const problems: string[] = [];
   if (!ENVIRONMENT_PATTERN.test(environment)) {
@@ -171,6 +183,7 @@ export function loadConfig(env: Env = process.env): PipelineConfig {
   }
   if (stateBucket !== undefined) problems.push(...stateBucketProblems(stateBucket));
   if (database.problems.length > 0) problems.push(...database.problems);
+  problems.push(...scale.problems);
   problems.push(...redirectUrlProblems('COGNITO_CALLBACK_URLS', callbackUrls), ...redirectUrlProblems('COGNITO_LOGOUT_URLS', logoutUrls));
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -189,6 +202,7 @@ export function loadConfig(env: Env = process.env): PipelineConfig {
     reportUserPoolArn,
     reportDatabase: database.value,
     stateBucket,
+    scale: scale.value,
   };
 }
 

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError, configHints, loadConfig } from '../config';
+import { SCALE_PROFILES } from '../capacity/scale-settings';
 
 describe('loadConfig', () => {
   it('works with zero configuration', () => {
@@ -18,6 +19,7 @@ describe('loadConfig', () => {
       reportUserPoolArn: undefined,
       reportDatabase: undefined,
       stateBucket: undefined,
+      scale: SCALE_PROFILES.lab,
     });
   });
 

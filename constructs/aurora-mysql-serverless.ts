@@ -36,6 +36,11 @@ export interface AuroraMysqlServerlessProps {
   readonly minCapacity?: number;
   /** Aurora capacity units the instance never scales above: the cost ceiling. @default 2 */
   readonly maxCapacity?: number;
+  /**
+   * With a `minCapacity` of 0, idle seconds before the instance pauses (300-86,400); it
+   * resumes on the next connection, in about 15 s. @default 300 (only used with a minimum of 0)
+   */
+  readonly secondsUntilAutoPause?: number;
   /** Days of automated backups (point-in-time restore window). @default 7 */
   readonly backupRetentionDays?: number;
   /**
@@ -64,6 +69,15 @@ const PARAMETER_GROUP_FAMILY = 'aurora-mysql8.0';
 const SLOW_QUERY_SECONDS = 2;
 const IDENTIFIER = /^[a-z](?:-?[a-z0-9])*$/;
 const GIB_PER_ACU = 2;
+const DEFAULT_SECONDS_UNTIL_AUTO_PAUSE = 300;
+
+/** Aurora MySQL 3.08.0 and later pause a 0-ACU Serverless v2 instance when it is idle. */
+export function supportsAutoPause(engineVersion: string): boolean {
+  const match = /mysql_aurora\.(\d+)\.(\d+)\.(\d+)$/.exec(engineVersion);
+  if (!match) return false;
+  const [major, minor] = [Number(match[1]), Number(match[2])];
+  return major > 3 || (major === 3 && minor >= 8);
+}
 
 /**
  * About how many connections Aurora MySQL's default max_connections allows an instance at
@@ -106,6 +120,10 @@ export class AuroraMysqlServerless extends Construct {
     if (minCapacity < 0 || maxCapacity < minCapacity || maxCapacity < 1) {
       throw new Error(`Aurora Serverless v2 capacity must satisfy 0 <= min <= max and max >= 1, got min ${minCapacity}, max ${maxCapacity}`);
     }
+    const engineVersion = props.engineVersion ?? DEFAULT_ENGINE_VERSION;
+    if (minCapacity === 0 && !supportsAutoPause(engineVersion)) {
+      throw new Error(`Aurora Serverless v2 pauses at 0 ACU only from Aurora MySQL 3.08.0; engine ${engineVersion} needs a minimum of 0.5`);
+    }
     this.name = props.name;
     this.databaseName = props.databaseName;
     const skipFinalSnapshot = props.skipFinalSnapshot ?? !environmentRulesOf(this).protectData;
@@ -138,7 +156,6 @@ export class AuroraMysqlServerless extends Construct {
       tags: { Name: `${props.name}-cluster` },
     });
 
-    const engineVersion = props.engineVersion ?? DEFAULT_ENGINE_VERSION;
     this.cluster = new RdsCluster(this, 'cluster', {
       clusterIdentifier: props.name,
       engine: 'aurora-mysql',
@@ -149,7 +166,11 @@ export class AuroraMysqlServerless extends Construct {
       masterUsername: props.masterUsername ?? 'admin',
       manageMasterUserPassword: true,
       port: MYSQL_PORT,
-      serverlessv2ScalingConfiguration: { minCapacity, maxCapacity },
+      serverlessv2ScalingConfiguration: {
+        minCapacity,
+        maxCapacity,
+        secondsUntilAutoPause: minCapacity === 0 ? (props.secondsUntilAutoPause ?? DEFAULT_SECONDS_UNTIL_AUTO_PAUSE) : undefined,
+      },
       dbSubnetGroupName: subnetGroup.name,
       vpcSecurityGroupIds: [this.securityGroup.id],
       dbClusterParameterGroupName: parameterGroup.name,

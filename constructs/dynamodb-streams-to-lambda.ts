@@ -22,6 +22,8 @@ export interface DynamoDBStreamsToLambdaProps {
   readonly eventNames?: StreamEventName[];
   /** @default 10 */
   readonly batchSize?: number;
+  /** Batches of one shard processed at the same time (1-10), in key order per batch. @default 1 */
+  readonly parallelizationFactor?: number;
   /** @default 3 */
   readonly maximumRetryAttempts?: number;
   /** Records older than this go to the failure queue instead of being retried. @default 3600 */
@@ -55,6 +57,7 @@ export class DynamoDBStreamsToLambda extends Construct {
       // TRIM_HORIZON: records written before the mapping was ready are still processed.
       startingPosition: 'TRIM_HORIZON',
       batchSize: props.batchSize ?? 10,
+      parallelizationFactor: props.parallelizationFactor,
       filterCriteria: props.eventNames
         ? { filter: [{ pattern: JSON.stringify({ eventName: props.eventNames }) }] }
         : undefined,

@@ -29,6 +29,11 @@ export interface NodejsFunctionProps {
   readonly logRetentionDays?: number;
   /** Runs the function in these private subnets with these security groups. @default outside any VPC */
   readonly vpc?: FunctionVpcPlacement;
+  /**
+   * Concurrent executions kept for this function alone, and its ceiling.
+   * @default none: the function shares the account's unreserved pool
+   */
+  readonly reservedConcurrency?: number;
 }
 
 export interface FunctionVpcPlacement {
@@ -114,6 +119,7 @@ export class NodejsFunction extends Construct {
       tracingConfig: { mode: 'Active' },
       loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name },
       vpcConfig: props.vpc,
+      reservedConcurrentExecutions: props.reservedConcurrency,
       // The first invocation must find its log group and permissions in place; Lambda
       // creates a VPC function's network interfaces with its role while creating it.
       dependsOn: [this.logGroup, observability, ...(networkInterfaces ? [networkInterfaces] : [])],

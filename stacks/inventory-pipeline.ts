@@ -31,6 +31,8 @@ export class InventoryPipelineStack extends PipelineStack {
   constructor(scope: Construct, id: string, config: PipelineConfig) {
     super(scope, id, config);
     const name = (labName: string) => this.resourceName(labName);
+    // Digest: ProcessInventoryFile announces each upload once; the stream carries only stock changes.
+    const digest = config.scale.inventoryAnnouncements === 'digest';
 
     // STEP 2: the upload bucket, named as the lab names it when a suffix is configured.
     const uploads = new SecureBucket(this, 'upload-bucket', {
@@ -67,8 +69,10 @@ export class InventoryPipelineStack extends PipelineStack {
         UPLOAD_PREFIX,
         REJECTED_PREFIX,
         MAX_FILE_BYTES: String(MAX_INVENTORY_FILE_BYTES),
+        ...(digest ? { ANNOUNCEMENTS: 'digest', TOPIC_ARN: alerts.arn } : {}),
       },
     });
+    if (digest) alerts.grantPublish(processFile.role);
     inventory.grantBatchWrite(processFile.role, {
       policyName: name('Inventory-Write-DynamoDB'),
       description: 'Lets ProcessInventoryFile write products',
@@ -90,7 +94,11 @@ export class InventoryPipelineStack extends PipelineStack {
       roleName: name('lambda-inventory-notify-role'),
       description: 'Emails each new product, and each product whose stock falls to the low-stock threshold',
       entry: 'functions/inventory/notify-inventory-update/handler.ts',
-      environment: { TOPIC_ARN: alerts.arn, LOW_STOCK_THRESHOLD: String(config.lowStockThreshold) },
+      environment: {
+        TOPIC_ARN: alerts.arn,
+        LOW_STOCK_THRESHOLD: String(config.lowStockThreshold),
+        ...(digest ? { ANNOUNCEMENTS: 'digest' } : {}),
+      },
     });
     alerts.grantPublish(notify.role, { policyName: name('Inventory-SNS-Publish') });
     const inventoryChanges = new DynamoDBStreamsToLambda(this, 'inventory-changes', {
@@ -98,7 +106,9 @@ export class InventoryPipelineStack extends PipelineStack {
       consumer: notify,
       readPolicyName: name('Inventory-Read-Stream'),
       failureQueueName: name('NotifyInventoryUpdate-failures'),
-      eventNames: ['INSERT', 'MODIFY'],
+      eventNames: digest ? ['MODIFY'] : ['INSERT', 'MODIFY'],
+      batchSize: config.scale.streamBatchSize,
+      parallelizationFactor: config.scale.streamParallelizationFactor,
     });
 
     // STEP 8: the user pool the dashboard signs in with.

@@ -61,6 +61,7 @@ export class OrdersPipelineStack extends PipelineStack {
       description: 'Stores each order from POC-Queue in the orders table, once per message',
       entry: 'functions/orders/store-order/handler.ts',
       environment: { TABLE_NAME: orders.name },
+      reservedConcurrency: config.scale.storeOrderReservedConcurrency,
     });
     orders.grantPutItem(storeOrder.role, { policyName: name('Lambda-Write-DynamoDB'), description: 'Lets POC-Lambda-1 write orders' });
 
@@ -69,6 +70,8 @@ export class OrdersPipelineStack extends PipelineStack {
       queueName: name('POC-Queue'),
       consumer: storeOrder,
       readPolicyName: name('Lambda-Read-SQS'),
+      batchSize: config.scale.ordersQueueBatchSize,
+      maximumConcurrency: config.scale.ordersQueueMaxConcurrency,
     });
 
     // Task 7: POC-Lambda-2 announces each new order, with role Lambda-DynamoDBStreams-SNS.
@@ -86,6 +89,8 @@ export class OrdersPipelineStack extends PipelineStack {
       readPolicyName: name('Lambda-DynamoDBStreams-Read'),
       failureQueueName: name('POC-Lambda-2-failures'),
       eventNames: ['INSERT'],
+      batchSize: config.scale.streamBatchSize,
+      parallelizationFactor: config.scale.streamParallelizationFactor,
     });
 
     // Task 8: POC-API, POST -> SendMessage on POC-Queue, with role APIGateway-SQS.
@@ -99,6 +104,8 @@ export class OrdersPipelineStack extends PipelineStack {
         `Invalid order: send a JSON object with string fields item and customerID (at most ${ORDER_FIELD_MAX_LENGTH.item} ` +
         `and ${ORDER_FIELD_MAX_LENGTH.customerID} characters), each with more than white space, and nothing else.`,
       successTemplate: ORDER_ACCEPTED_TEMPLATE,
+      throttlingRateLimit: config.scale.ordersApiRateLimit,
+      throttlingBurstLimit: config.scale.ordersApiBurstLimit,
     });
     // The lab's attachment for the APIGateway-SQS role.
     api.role.attachManagedPolicy(

@@ -165,6 +165,8 @@ export class ReportPipelineStack extends PipelineStack {
       requestSchema: CREATE_REPORT_REQUEST_SCHEMA,
       modelName: 'CreateReport',
       invalidBodyMessage: 'Invalid request: send an empty JSON object, {}.',
+      throttlingRateLimit: config.scale.reportApiRateLimit,
+      throttlingBurstLimit: config.scale.reportApiBurstLimit,
       authorizer: { userPoolArns: [config.reportUserPoolArn ?? (users as HostedUiUserPool).pool.arn] },
     });
 
@@ -209,6 +211,9 @@ export class ReportPipelineStack extends PipelineStack {
       name: name('coffee'),
       network,
       databaseName: REPORT_DATABASE_NAME,
+      minCapacity: this.config.scale.auroraMinAcu,
+      maxCapacity: this.config.scale.auroraMaxAcu,
+      secondsUntilAutoPause: this.config.scale.auroraAutoPauseSeconds,
     });
     const clients = network.securityGroup('database-clients', 'Functions that read the COFFEE database');
     database.allowConnectionsFrom(clients.id);

@@ -4,11 +4,13 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { publishNotification } from '../../shared/publish-notification';
 import { requireEnv, requireIntegerEnv } from '../../shared/require-env';
+import { announcementModeOf } from '../shared/announcement-mode';
 import { decideInventoryNotification } from './inventory-change';
 
 // Module scope: read and built once per container, reused by every invocation.
 const topicArn = requireEnv('TOPIC_ARN');
 const lowStockThreshold = requireIntegerEnv('LOW_STOCK_THRESHOLD', 0);
+const announcements = announcementModeOf();
 const logger = new Logger();
 // The endpoint comes from AWS_ENDPOINT_URL_SNS when set (local emulators).
 const sns = new SNSClient({});
@@ -31,7 +33,7 @@ async function notifyInventoryUpdate(record: DynamoDBRecord): Promise<void> {
   const { eventID, eventName } = record;
   const productId = record.dynamodb?.Keys?.productId?.S;
   try {
-    const decision = decideInventoryNotification(record, lowStockThreshold);
+    const decision = decideInventoryNotification(record, lowStockThreshold, announcements);
     if (decision.kind === 'none') {
       logger.info('Skipped a stream record that calls for no notification', {
         eventID,

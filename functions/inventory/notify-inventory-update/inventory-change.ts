@@ -3,6 +3,7 @@ import { convertToNative } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
 import { displayValue } from '../../shared/display-value';
 import type { Notification } from '../../shared/publish-notification';
+import type { AnnouncementMode } from '../shared/announcement-mode';
 
 /** The seed's subject for a new product. ASCII, under 100 characters, one line, as SNS requires. */
 export const NEW_PRODUCT_SUBJECT = 'Inventory Update';
@@ -59,6 +60,9 @@ export class InvalidQuantityError extends Error {
  * - REMOVE and anything else: nothing. The event source mapping already filters INSERT and
  *   MODIFY; this keeps a lost filter from emailing anyone.
  *
+ * In `digest` mode an INSERT publishes nothing: ProcessInventoryFile has announced the
+ * whole upload in one email, and the stack's filter passes only MODIFY records anyway.
+ *
  * @param lowStockThreshold a quantity at or below it is low stock
  * @throws MissingStreamImageError when the stream does not carry the images the change needs
  * @throws InvalidQuantityError when a MODIFY's quantity is not a number
@@ -66,9 +70,11 @@ export class InvalidQuantityError extends Error {
 export function decideInventoryNotification(
   record: InventoryStreamRecord,
   lowStockThreshold: number,
+  announcements: AnnouncementMode = 'per-product',
 ): InventoryNotificationDecision {
   switch (record.eventName) {
     case 'INSERT':
+      if (announcements === 'digest') return { kind: 'none', reason: 'new products are announced in their upload\'s digest (ANNOUNCEMENTS=digest)' };
       return { kind: 'new-product', notification: newProductNotification(requireImage(record, 'NewImage')) };
     case 'MODIFY':
       return lowStockDecision(requireImage(record, 'OldImage'), requireImage(record, 'NewImage'), lowStockThreshold);

@@ -1,11 +1,15 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context, S3Event, S3EventRecord } from 'aws-lambda';
+import { publishNotification } from '../../shared/publish-notification';
 import { requireEnv, requireIntegerEnv } from '../../shared/require-env';
+import { announcementModeOf } from '../shared/announcement-mode';
 import { oversizedFileRejection, parseInventoryFile, type InventoryRejection } from './inventory-file';
 import { writeInventoryItems } from './inventory-table';
 import { rejectionReport } from './rejection-report';
+import { uploadDigest } from './upload-digest';
 import { readUpload, storeRejection } from './upload-bucket';
 import {
   assertSeparatePrefixes,
@@ -22,10 +26,13 @@ const uploadPrefix = requireEnv('UPLOAD_PREFIX');
 const rejectedPrefix = requireEnv('REJECTED_PREFIX');
 const maxFileBytes = requireIntegerEnv('MAX_FILE_BYTES', 1);
 assertSeparatePrefixes(uploadPrefix, rejectedPrefix);
+// In digest mode this function announces each upload once; the stack then gives it the topic.
+const digestTopicArn = announcementModeOf() === 'digest' ? requireEnv('TOPIC_ARN') : undefined;
 const logger = new Logger();
 // Endpoints come from AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL_DYNAMODB when set (local emulators).
 const s3 = new S3Client({});
 const dynamodb = new DynamoDBClient({});
+const sns = new SNSClient({});
 
 /** What became of one uploaded object. */
 export type FileOutcome =
@@ -95,6 +102,12 @@ async function processRecord(record: S3EventRecord): Promise<FileOutcome> {
       items: check.items.length,
       durationMs: Date.now() - startedAt,
     });
+    if (digestTopicArn !== undefined) {
+      // After the write, so that the email never announces rows that are not there. Should
+      // the publish fail, the retry rewrites identical rows and publishes again.
+      const messageId = await publishNotification(sns, digestTopicArn, uploadDigest(key, check.items));
+      logger.info('Published the upload digest', { bucket, key, items: check.items.length, messageId });
+    }
     return { key, outcome: 'written', items: check.items.length };
   } catch (error) {
     logger.error('Could not process the inventory file; Lambda will retry the event', {

@@ -8,7 +8,7 @@
 import type { SynthesizedStack } from '../stack/synthesized-stack';
 import { provisionBuckets } from './buckets';
 import { provisionDatabases } from './databases';
-import { ProvisionedStack } from './provisioned-stack';
+import { ProvisionedStack, type RemoteOutputs } from './provisioned-stack';
 import type { ProvisionClients, ProvisionedResource, Provisioner } from './provisioner';
 import { provisionQueues } from './queues';
 import { provisionTables } from './tables';
@@ -53,9 +53,10 @@ export async function provisionStack(
   clients: ProvisionClients,
   region: string,
   onCreated: (resource: ProvisionedResource) => void = () => {},
+  remoteOutputs?: RemoteOutputs,
 ): Promise<ProvisionedStack> {
   refuseUnsupported(stack);
-  const provisioned = new ProvisionedStack(stack, region);
+  const provisioned = new ProvisionedStack(stack, region, remoteOutputs);
   for (const [, provision] of PROVISIONERS) await provision({ stack, clients, provisioned, onCreated });
   return provisioned;
 }

@@ -6,7 +6,13 @@
  */
 import { LOCAL_ACCOUNT_ID } from '../emulators/local-account';
 import { functionArn } from '../lambda/function-arn';
-import type { ResourceConfig, SynthesizedStack } from '../stack/synthesized-stack';
+import { REMOTE_STATE, type ResourceConfig, type SynthesizedStack } from '../stack/synthesized-stack';
+
+/**
+ * The value of another stack's output that this stack reads through
+ * `data.terraform_remote_state.<stateName>` (see local/provision/cross-stack-outputs.ts).
+ */
+export type RemoteOutputs = (stateName: string, output: string) => string;
 
 export interface LocalTable {
   readonly name: string;
@@ -60,6 +66,8 @@ export class ProvisionedStack {
   constructor(
     readonly stack: SynthesizedStack,
     readonly region: string,
+    /** How this stack's cross-stack references are read; without it they fail by name. */
+    private readonly remoteOutputs?: RemoteOutputs,
   ) {}
 
   /** Resolves every `${...}` in a synthesized string to its local value. */
@@ -87,11 +95,19 @@ export class ProvisionedStack {
     const key = `${type}.${name}.${attribute}`;
     const extra = this.extraAttributes.get(key);
     if (extra !== undefined) return extra;
+    if (type === REMOTE_STATE) return this.remoteOutput(name, attribute.slice('outputs.'.length));
     const value = this.knownAttribute(type, name, attribute, config);
     if (value === undefined) {
       throw new Error(`The local runtime cannot resolve \${${key}}: add it to local/provision/provisioned-stack.ts`);
     }
     return value;
+  }
+
+  private remoteOutput(stateName: string, output: string): string {
+    if (!this.remoteOutputs) {
+      throw new Error(`The stack reads output ${output} of another stack (data.terraform_remote_state.${stateName}); run it with the synthesized app it belongs to.`);
+    }
+    return this.remoteOutputs(stateName, output);
   }
 
   private knownAttribute(type: string, name: string, attribute: string, config: ResourceConfig): string | undefined {

@@ -19,13 +19,20 @@ export interface StackJson {
 /** Resolves every `${...}` in a synthesized string to a value (see ProvisionedStack.resolve). */
 export type Resolve = (value: string) => string;
 
-/** Supplies the value of `<type>.<name>.<attribute>` (known only after apply). */
+/**
+ * Supplies the value of `<type>.<name>.<attribute>` (known only after apply). A cross-stack
+ * reference reaches it as type `data.terraform_remote_state`, attribute `outputs.<output>`,
+ * with the data source's configuration (whose backend names the producing stack's state).
+ */
 export type AttributeResolver = (type: string, name: string, attribute: string, config: ResourceConfig) => string;
 
 const REFERENCE = /\$\{([^{}]+)\}/g;
 // The attribute may reach into a nested block: `master_user_secret[0].secret_arn`.
 const RESOURCE_ATTRIBUTE = /^(aws_[a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z0-9_]+(?:\[\d+\]\.[a-z0-9_]+)*)$/;
 // The one function the stacks use on references: an ARN part (see constructs/arn.ts).
+// cdktf's cross-stack reference: the producing stack's output, read from its state.
+const REMOTE_OUTPUT = /^data\.terraform_remote_state\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)$/;
+export const REMOTE_STATE = 'data.terraform_remote_state';
 const ARN_ELEMENT = /^element\(split\(":", (.+)\), (\d)\)$/;
 
 export class SynthesizedStack {
@@ -52,6 +59,11 @@ export class SynthesizedStack {
     return config;
   }
 
+  /** Every data source of a type (`terraform_remote_state`), by its Terraform name. */
+  dataSources(type: string): Record<string, ResourceConfig> {
+    return this.json.data?.[type] ?? {};
+  }
+
   /** The Terraform name of the only resource of `type` whose `attribute` equals `value`. */
   findName(type: string, attribute: string, value: unknown): string {
     const matches = Object.entries(this.resources(type)).filter(([, config]) => config[attribute] === value);
@@ -74,6 +86,13 @@ export class SynthesizedStack {
     if (element) {
       const arn = this.evaluate(element[1], attributeOf);
       return arn.split(':')[Number(element[2])];
+    }
+    const remote = REMOTE_OUTPUT.exec(expression);
+    if (remote) {
+      const [, stateName, output] = remote;
+      const config = this.dataSources('terraform_remote_state')[stateName];
+      if (!config) throw new Error(`The stack has no data.terraform_remote_state.${stateName}`);
+      return attributeOf(REMOTE_STATE, stateName, `outputs.${output}`, config);
     }
     const reference = RESOURCE_ATTRIBUTE.exec(expression);
     if (reference) {

@@ -13,9 +13,14 @@ export type Claims = Readonly<Record<string, string>>;
  *
  * @param userPools local pools by pool ARN or pool id
  * @returns the token's claims, or undefined for a method without authorization
- * @throws GatewayError UNAUTHORIZED (401) for a missing or invalid token
+ * @throws (rejects with) GatewayError UNAUTHORIZED (401) for a missing or invalid token
  */
-export function authorize(method: ApiMethod, request: MethodRequest, userPools: ReadonlyMap<string, LocalUserPool> | undefined, where: string): Claims | undefined {
+export async function authorize(
+  method: ApiMethod,
+  request: MethodRequest,
+  userPools: ReadonlyMap<string, LocalUserPool> | undefined,
+  where: string,
+): Promise<Claims | undefined> {
   if (method.authorization === 'NONE') return undefined;
   const unsupported = (reason: string): GatewayError =>
     new GatewayError('AUTHORIZER_CONFIGURATION_ERROR', `authorizer not supported locally yet (${where} ${reason})`, {
@@ -38,7 +43,7 @@ export function authorize(method: ApiMethod, request: MethodRequest, userPools: 
   if (token === undefined) throw new GatewayError('UNAUTHORIZED');
   const reasons: string[] = [];
   for (const { arn, pool } of pools) {
-    const result = pool.verify(token);
+    const result = await pool.verify(token);
     if (result.valid) return claimStrings(result.claims);
     reasons.push(`${arn}: ${result.reason}`);
   }

@@ -88,7 +88,7 @@ export class RequestLifecycle {
     let reached: RequestContext = admission.context;
     try {
       // The method request: the authorizer's claims are in `$context` even when a later check refuses.
-      const authorized = withAuthorizer(admission.context, authorize(route.method, request, this.options.userPools, where));
+      const authorized = withAuthorizer(admission.context, await authorize(route.method, request, this.options.userPools, where));
       reached = authorized;
       this.checkApiKeyAndValidate(route, request, where);
       const integration = route.method.integration;

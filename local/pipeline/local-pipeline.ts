@@ -136,7 +136,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     await runDeployInvocations(resources, functions, emit);
     const s3Triggers = startTriggers({ resources, services, functions, parts, emit, retryDelaySeconds: options.retryDelaySeconds });
     const stateMachines = startStateMachines(options, resources, services, functions, parts, emit);
-    const userPools = new Map(userPoolsOf(stack, (value) => resources.resolve(value)).map(({ arn, clientId }) => [arn, new LocalUserPool({ pool: arn, clientId })]));
+    const userPools = new Map(userPoolsOf(stack, (value) => resources.resolve(value)).map(({ arn, clientId, passwordPolicy }) => [arn, new LocalUserPool({ pool: arn, clientId, passwordPolicy })]));
     const apiUrl = await startApi(options, resources, services, stateMachines, userPools, parts, emit);
     const alarms = parts.add(
       startLocalAlarms({

@@ -65,14 +65,14 @@ function parseCli(argv: string[]): CliOptions | 'help' {
   };
 }
 
-function printHowToUse(stackName: string, pipeline: LocalPipeline): void {
+async function printHowToUse(stackName: string, pipeline: LocalPipeline): Promise<void> {
   const lines = ['', 'ready     outputs:'];
   for (const [name, value] of Object.entries(pipeline.outputs)) lines.push(`            ${name} = ${value}`);
   const [userPool] = pipeline.userPools.values();
   if (pipeline.apiUrl && pipeline.stateMachines.size > 0 && userPool) {
     // The API refuses anonymous requests: a token of the stack's pool, issued here, stands
     // for a signed-in person (locally there is no hosted UI to sign in with).
-    const token = userPool.issueIdToken({ email: 'local-user@example.com', expiresInSeconds: 12 * 3600 });
+    const token = await userPool.issueIdToken({ email: 'local-user@example.com', expiresInSeconds: 12 * 3600 });
     lines.push(
       '',
       '          Ask for a report as a signed-in person (an ID token for local-user@example.com,',
@@ -180,7 +180,7 @@ async function runPipeline(argv: string[]): Promise<number> {
     await endpoint.stop();
     await pipeline.stop();
   };
-  printHowToUse(cli.stack, pipeline);
+  await printHowToUse(cli.stack, pipeline);
   // Keeps running: the servers and pollers hold the event loop until a signal stops them.
   return new Promise<number>(() => {});
 }

@@ -9,8 +9,8 @@ const reasonOf = (result: VerifyResult) => (result.valid ? 'valid' : result.reas
 describe('LocalUserPool', () => {
   const pool = new LocalUserPool({ pool: POOL_ARN, clientId: 'client-1' });
 
-  it('issues an RS256 ID token shaped like Cognito\'s, which it verifies', () => {
-    const token = pool.issueIdToken({ email: 'ana@example.com', sub: 'sub-1' });
+  it('issues an RS256 ID token shaped like Cognito\'s, which it verifies', async () => {
+    const token = await pool.issueIdToken({ email: 'ana@example.com', sub: 'sub-1' });
     const [header, payload] = token.split('.');
 
     expect(decode(header)).toEqual({ kid: pool.keyId, alg: 'RS256' });
@@ -24,11 +24,11 @@ describe('LocalUserPool', () => {
     });
     expect(claims.exp).toBe((claims.iat as number) + 3600);
     expect(Math.abs((claims.iat as number) - Date.now() / 1000)).toBeLessThan(5);
-    expect(pool.verify(token)).toEqual({ valid: true, claims });
+    expect(await pool.verify(token)).toEqual({ valid: true, claims });
   });
 
-  it('publishes its public key, with which the signature checks out', () => {
-    const token = pool.issueIdToken({ email: 'ana@example.com' });
+  it('publishes its public key, with which the signature checks out', async () => {
+    const token = await pool.issueIdToken({ email: 'ana@example.com' });
     const [header, payload, signature] = token.split('.');
     const [jwk] = pool.jwks().keys;
 
@@ -38,39 +38,39 @@ describe('LocalUserPool', () => {
     expect(verify('sha256', Buffer.from(`${header}.${payload}`), key, Buffer.from(signature, 'base64url'))).toBe(true);
   });
 
-  it('knows its region and id from a pool id too', () => {
+  it('knows its region and id from a pool id too', async () => {
     const byId = new LocalUserPool({ pool: 'us-east-1_XyZ987' });
     expect(byId).toMatchObject({ poolId: 'us-east-1_XyZ987', region: 'us-east-1', arn: undefined, clientId: 'local-app-client' });
-    expect(byId.verify(byId.issueIdToken({ email: 'a@b.c' })).valid).toBe(true);
+    expect((await byId.verify(await byId.issueIdToken({ email: 'a@b.c' }))).valid).toBe(true);
     expect(() => new LocalUserPool({ pool: 'not-a-pool' })).toThrow(/neither a user pool ARN/);
   });
 
-  it('refuses a token of another pool, even one of the same ARN (another key)', () => {
+  it('refuses a token of another pool, even one of the same ARN (another key)', async () => {
     const other = new LocalUserPool({ pool: POOL_ARN, clientId: 'client-1' });
 
-    expect(reasonOf(pool.verify(other.issueIdToken({ email: 'ana@example.com' })))).toMatch(/^kid .* is not a key of eu-west-1_AbCdEf123/);
+    expect(reasonOf(await pool.verify(await other.issueIdToken({ email: 'ana@example.com' })))).toMatch(/^kid .* is not a key of eu-west-1_AbCdEf123/);
   });
 
-  it('refuses a token signed by another key under its own kid, and a tampered one', () => {
+  it('refuses a token signed by another key under its own kid, and a tampered one', async () => {
     const other = new LocalUserPool({ pool: POOL_ARN, clientId: 'client-1' });
-    const [, payload, signature] = other.issueIdToken({ email: 'ana@example.com' }).split('.');
-    const ownHeader = pool.issueIdToken({ email: 'x@example.com' }).split('.')[0];
-    const [header, ownPayload, ownSignature] = pool.issueIdToken({ email: 'ana@example.com' }).split('.');
+    const [, payload, signature] = (await other.issueIdToken({ email: 'ana@example.com' })).split('.');
+    const ownHeader = (await pool.issueIdToken({ email: 'x@example.com' })).split('.')[0];
+    const [header, ownPayload, ownSignature] = (await pool.issueIdToken({ email: 'ana@example.com' })).split('.');
     const tampered = Buffer.from(JSON.stringify({ ...decode(ownPayload), email: 'admin@example.com' })).toString('base64url');
 
-    expect(reasonOf(pool.verify(`${ownHeader}.${payload}.${signature}`))).toBe('the signature does not match');
-    expect(reasonOf(pool.verify(`${header}.${tampered}.${ownSignature}`))).toBe('the signature does not match');
+    expect(reasonOf(await pool.verify(`${ownHeader}.${payload}.${signature}`))).toBe('the signature does not match');
+    expect(reasonOf(await pool.verify(`${header}.${tampered}.${ownSignature}`))).toBe('the signature does not match');
   });
 
-  it('refuses an expired token', () => {
+  it('refuses an expired token', async () => {
     let now = Date.parse('2026-11-23T10:00:00Z');
     const clocked = new LocalUserPool({ pool: POOL_ARN, now: () => now });
-    const token = clocked.issueIdToken({ email: 'ana@example.com', expiresInSeconds: 60 });
+    const token = await clocked.issueIdToken({ email: 'ana@example.com', expiresInSeconds: 60 });
 
-    expect(clocked.verify(token).valid).toBe(true);
+    expect((await clocked.verify(token)).valid).toBe(true);
     now += 60_000;
-    expect(reasonOf(clocked.verify(token))).toBe('the token expired at 2026-11-23T10:01:00.000Z');
-    expect(reasonOf(pool.verify(pool.issueIdToken({ email: 'ana@example.com', expiresInSeconds: -1 })))).toMatch(/^the token expired at /);
+    expect(reasonOf(await clocked.verify(token))).toBe('the token expired at 2026-11-23T10:01:00.000Z');
+    expect(reasonOf(await pool.verify(await pool.issueIdToken({ email: 'ana@example.com', expiresInSeconds: -1 })))).toMatch(/^the token expired at /);
   });
 
   it.each([
@@ -79,8 +79,8 @@ describe('LocalUserPool', () => {
     ['another app client', { aud: 'client-2' }, /^aud "client-2" is not an app client/],
     ['no sub', { sub: '' }, /has no sub/],
     ['an exp that is not a number', { exp: 'tomorrow' }, /exp or iat is not a number/],
-  ])('refuses a token, correctly signed, with %s', (_case, claims, reason) => {
-    expect(reasonOf(pool.verify(pool.issueIdToken({ email: 'ana@example.com', claims })))).toMatch(reason);
+  ])('refuses a token, correctly signed, with %s', async (_case, claims, reason) => {
+    expect(reasonOf(await pool.verify(await pool.issueIdToken({ email: 'ana@example.com', claims })))).toMatch(reason);
   });
 
   it.each([
@@ -88,15 +88,15 @@ describe('LocalUserPool', () => {
     ['two parts', 'a.b'],
     ['not base64url', 'a.b+.c'],
     ['a header that is not JSON', `${Buffer.from('nope').toString('base64url')}.e30.c2ln`],
-  ])('refuses %s', (_case, token) => {
-    expect(pool.verify(token).valid).toBe(false);
+  ])('refuses %s', async (_case, token) => {
+    expect((await pool.verify(token)).valid).toBe(false);
   });
 
-  it('refuses alg none and HS256, whatever the signature', () => {
-    const [, payload, signature] = pool.issueIdToken({ email: 'ana@example.com' }).split('.');
+  it('refuses alg none and HS256, whatever the signature', async () => {
+    const [, payload, signature] = (await pool.issueIdToken({ email: 'ana@example.com' })).split('.');
     for (const alg of ['none', 'HS256']) {
       const header = Buffer.from(JSON.stringify({ kid: pool.keyId, alg })).toString('base64url');
-      expect(reasonOf(pool.verify(`${header}.${payload}.${signature}`))).toBe(`alg "${alg}" is not RS256`);
+      expect(reasonOf(await pool.verify(`${header}.${payload}.${signature}`))).toBe(`alg "${alg}" is not RS256`);
     }
   });
 });

@@ -48,7 +48,7 @@ function createReport(body: string, token?: string): Promise<Response> {
 }
 
 async function requestReport(): Promise<{ executionId: string; executionArn: string }> {
-  const response = await createReport('{}', users.issueIdToken({ email: 'ana@example.com' }));
+  const response = await createReport('{}', await users.issueIdToken({ email: 'ana@example.com' }));
   expect(response.status).toBe(202);
   return (await response.json()) as { executionId: string; executionArn: string };
 }
@@ -121,12 +121,12 @@ describe('requests that are refused', () => {
   });
 
   test('a token from elsewhere gets 401', async () => {
-    const forged = users.issueIdToken({ email: 'mallory@example.com', claims: { iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other' } });
+    const forged = await users.issueIdToken({ email: 'mallory@example.com', claims: { iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other' } });
     expect((await createReport('{}', forged)).status).toBe(401);
   });
 
   test('a body that is not an empty object gets 400 with the stack\'s message', async () => {
-    const response = await createReport('{"suppliers": "all"}', users.issueIdToken({ email: 'ana@example.com' }));
+    const response = await createReport('{"suppliers": "all"}', await users.issueIdToken({ email: 'ana@example.com' }));
     expect(response.status).toBe(400);
     expect(((await response.json()) as { message: string }).message).toContain('send an empty JSON object');
   });

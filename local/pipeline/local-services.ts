@@ -18,6 +18,7 @@ import { startFauxqs, type RunningFauxqs } from '../emulators/fauxqs';
 import { startMariaDb, type RunningMariaDb } from '../emulators/mariadb';
 import { startPresignedUrlGuard } from '../emulators/presigned-url-guard';
 import { startSecretsManager, type RunningSecretsManager } from '../emulators/secrets-manager';
+import type { BucketCors } from '../emulators/s3-cors';
 import type { SynthesizedStack } from '../stack/synthesized-stack';
 import type { EmitPipelineEvent } from './pipeline-events';
 import type { RunningParts } from './running-parts';
@@ -50,15 +51,20 @@ export interface LocalServicesOptions {
   readonly functionEndpoints?: Readonly<Partial<Record<FunctionEndpointService, string>>>;
   /** See LocalPipelineOptions. */
   readonly dynamodbEndpoint?: string;
+  /** Each bucket's CORS rules, asked for at each request (rules known once the stacks run). @default none */
+  readonly cors?: BucketCors;
 }
 
+/** One set of services for every stack run together (`stacks`, all in one region). */
 export async function startLocalServices(
-  stack: SynthesizedStack,
+  stacks: readonly SynthesizedStack[],
   parts: RunningParts,
   emit: EmitPipelineEvent,
-  { functionEndpoints = {}, dynamodbEndpoint: runningDynamoDb }: LocalServicesOptions = {},
+  { functionEndpoints = {}, dynamodbEndpoint: runningDynamoDb, cors }: LocalServicesOptions = {},
 ): Promise<LocalServices> {
-  const region = stack.region;
+  const regions = [...new Set(stacks.map((stack) => stack.region))];
+  if (regions.length !== 1) throw new Error(`Stacks run together locally share one region; these are in ${regions.join(', ')}.`);
+  const [region] = regions;
   const started = <T extends RunningEmulator>(start: () => Promise<T>, name: string) =>
     start().then((emulator) => {
       parts.add(emulator);
@@ -66,8 +72,8 @@ export async function startLocalServices(
       return emulator;
     });
   // A stack pays only for the JVM and the database server it uses; all start side by side.
-  const hasTable = Object.keys(stack.resources('aws_dynamodb_table')).length > 0;
-  const hasDatabase = Object.keys(stack.resources('aws_rds_cluster')).length > 0;
+  const hasTable = stacks.some((stack) => Object.keys(stack.resources('aws_dynamodb_table')).length > 0);
+  const hasDatabase = stacks.some((stack) => Object.keys(stack.resources('aws_rds_cluster')).length > 0);
   const dynamodbFor = () => (runningDynamoDb !== undefined ? { endpoint: runningDynamoDb } : started(() => startDynamoDbLocal(), 'DynamoDB Local'));
   const [dynamodbLocal, fauxqs, mariadb, secrets] = await allStarted([
     hasTable ? dynamodbFor() : undefined,
@@ -76,7 +82,7 @@ export async function startLocalServices(
     hasDatabase ? started(() => startSecretsManager({ region }), 'Secrets Manager (GetSecretValue)') : undefined,
   ] as const);
   const databases = mariadb && secrets ? { mariadb, secrets } : undefined;
-  const s3 = parts.add(await startPresignedUrlGuard(fauxqs.endpoint, { credentials: LOCAL_CREDENTIALS }));
+  const s3 = parts.add(await startPresignedUrlGuard(fauxqs.endpoint, { credentials: LOCAL_CREDENTIALS, cors }));
 
   const clientConfig = { region, credentials: LOCAL_CREDENTIALS };
   const clients = {

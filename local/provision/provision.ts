@@ -25,10 +25,11 @@ import { provisionSubscriptions, provisionTopics } from './topics';
  * A dashboard draws CloudWatch's metrics, which nothing records locally; CloudWatch alarms
  * watch metrics no emulator publishes (local/pipeline/local-alarms.ts evaluates what the
  * runtime can observe), and the ops topic's KMS key only encrypts at rest in AWS: fauxqs
- * keeps the topic unencrypted.
+ * keeps the topic unencrypted. CloudFront and the objects it serves from its bucket are run by
+ * the local CloudFront (local/cloudfront/), and a bucket's CORS rules by the local S3 guard.
  */
 const NOT_PROVISIONED =
-  /^aws_(iam_|cloudwatch_log_group|cloudwatch_dashboard$|cloudwatch_metric_alarm$|kms_key$|kms_key_policy$|api_gateway_|lambda_|sfn_|cognito_|sqs_queue_policy|sqs_queue_redrive_allow_policy|sns_topic_policy|s3_bucket_(notification|policy|public_access_block|ownership_controls|server_side_encryption_configuration|versioning|lifecycle_configuration)$|vpc$|subnet$|route_table|default_security_group$|security_group$|vpc_security_group_(ingress|egress)_rule$|vpc_endpoint$|db_subnet_group$|rds_cluster_parameter_group$|rds_cluster_instance$)/;
+  /^aws_(iam_|cloudwatch_log_group|cloudwatch_dashboard$|cloudwatch_metric_alarm$|kms_key$|kms_key_policy$|api_gateway_|lambda_|sfn_|cognito_|sqs_queue_policy|sqs_queue_redrive_allow_policy|sns_topic_policy|s3_bucket_(notification|policy|public_access_block|ownership_controls|server_side_encryption_configuration|versioning|lifecycle_configuration|cors_configuration)$|s3_object$|cloudfront_|vpc$|subnet$|route_table|default_security_group$|security_group$|vpc_security_group_(ingress|egress)_rule$|vpc_endpoint$|db_subnet_group$|rds_cluster_parameter_group$|rds_cluster_instance$)/;
 
 /** User pools are run, not created: the runtime's pools issue and verify ID tokens. */
 const announceUserPools: Provisioner = async ({ stack, onCreated }) => {

@@ -144,6 +144,11 @@ export class ProvisionedStack {
         const id = `${this.region}_Local${name.replace(/[^A-Za-z0-9]/g, '').slice(0, 12)}`;
         return { id, arn: arn('cognito-idp', `userpool/${id}`) }[attribute];
       }
+      case 'aws_cloudfront_distribution': {
+        // In CloudFront's shapes; locally https://<domain_name> is the local CloudFront (local/cloudfront/aws-url-map.ts).
+        const id = `E${name.replace(/[^A-Za-z0-9]/g, '').toUpperCase().slice(0, 13)}`;
+        return { id, domain_name: `d${name.replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 13)}.cloudfront.net`, arn: `arn:aws:cloudfront::${LOCAL_ACCOUNT_ID}:distribution/${id}` }[attribute];
+      }
       case 'aws_cognito_user_pool_client':
         return { id: `local-client-${name.replace(/[^A-Za-z0-9]/g, '').slice(0, 20)}` }[attribute];
       case 'aws_s3_bucket': {

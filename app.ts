@@ -16,11 +16,15 @@ export function buildApp(config: PipelineConfig, outdir?: string): App {
   new StateBackendStack(app, STACK_IDS.stateBackend, config);
   const apiGatewayAccount = new ApiGatewayAccountStack(app, STACK_IDS.apiGatewayAccount, config);
   const orders = new OrdersPipelineStack(app, STACK_IDS.orders, config);
-  new InventoryPipelineStack(app, STACK_IDS.inventory, config);
-  const report = new ReportPipelineStack(app, STACK_IDS.report, config);
+  const inventory = new InventoryPipelineStack(app, STACK_IDS.inventory, config);
+  // One sign-in for the whole dashboard: the report API trusts the inventory stack's pool
+  // (a cross-stack reference, unless REPORT_USER_POOL_ARN names another pool).
+  const report = new ReportPipelineStack(app, STACK_IDS.report, config, { userPool: inventory.userPool.pool });
+  // Kept even when REPORT_USER_POOL_ARN cuts the reference: one deploy order whatever the configuration.
+  report.addDependency(inventory);
 
   // A REST API stage with access logs fails to deploy until the account's CloudWatch role is set.
-  for (const stack of [orders, report]) stack.addDependency(apiGatewayAccount);
+  for (const stack of [orders, inventory, report]) stack.addDependency(apiGatewayAccount);
   // No stack depends on state-backend, although with STATE_BUCKET each needs its bucket: cdktf
   // runs `terraform init` for every selected stack before it deploys any, so the order could not
   // create the bucket in time, and every deploy would then have to include state-backend, whose

@@ -46,6 +46,15 @@ export const ACCESS_LOG_FORMAT = JSON.stringify({
   validationError: '$context.error.validationErrorString',
 });
 
+/**
+ * Where a deployed REST API answers, `https://<restApiId>.execute-api.<region>.amazonaws.com/<stageName>`:
+ * what another stack needs to put the API behind a CloudFront origin.
+ */
+export interface RestApiAddress {
+  readonly restApiId: string;
+  readonly stageName: string;
+}
+
 /** The stage every API construct exposes, with the same defaults. */
 export interface RestApiStageProps {
   /** @default 'v1' */

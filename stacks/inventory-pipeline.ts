@@ -1,9 +1,11 @@
 import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
+import { ApiGatewayRestApi } from '@cdktf/provider-aws/lib/api-gateway-rest-api';
 import { PipelineConfig } from '../config';
 import { DynamoDBStreamsToLambda } from '../constructs/dynamodb-streams-to-lambda';
 import { HostedUiUserPool } from '../constructs/hosted-ui-user-pool';
 import { NodejsFunction } from '../constructs/nodejs-function';
+import { RestApiAddress } from '../constructs/rest-api';
 import { dashboardPanels, PipelineDashboard } from '../constructs/pipeline-dashboard';
 import { S3ToLambda } from '../constructs/s3-to-lambda';
 import { SecureBucket } from '../constructs/secure-bucket';
@@ -28,16 +30,23 @@ export const MAX_INVENTORY_FILE_BYTES = 10 * 1024 * 1024;
  * with the Cognito user pool the dashboard signs in with.
  */
 export class InventoryPipelineStack extends PipelineStack {
+  /** The pool the dashboard signs in with, and its hosted-UI domain; the report stack trusts it too. */
+  readonly userPool: HostedUiUserPool;
+  /** Where the dashboard's presigned POSTs put files (the dashboard stack writes its CORS rule). */
+  readonly uploadBucket: SecureBucket;
+  /** The dashboard's API (uploads, their outcomes, products), for the dashboard's CloudFront origin. */
+  readonly dashboardApi: RestApiAddress;
+
   constructor(scope: Construct, id: string, config: PipelineConfig) {
     super(scope, id, config);
     const name = (labName: string) => this.resourceName(labName);
 
     // STEP 2: the upload bucket, named as the lab names it when a suffix is configured.
-    const uploads = new SecureBucket(this, 'upload-bucket', {
+    const uploads = (this.uploadBucket = new SecureBucket(this, 'upload-bucket', {
       ...(config.bucketSuffix
         ? { bucketName: name(`inventory-upload-${config.bucketSuffix}`) }
         : { bucketPrefix: name('inventory-upload-') }),
-    });
+    }));
 
     // STEP 4 and STEP 7: the table, streaming old and new images so a change can be judged.
     const inventory = new SecureTable(this, 'inventory-table', {
@@ -102,19 +111,27 @@ export class InventoryPipelineStack extends PipelineStack {
     });
 
     // STEP 8: the user pool the dashboard signs in with.
-    const users = new HostedUiUserPool(this, 'dashboard-users', {
+    const users = (this.userPool = new HostedUiUserPool(this, 'dashboard-users', {
       poolName: name('inventory-users'),
       region: config.region,
       domainPrefixStart: name('inventory'),
       callbackUrls: config.callbackUrls,
       logoutUrls: config.logoutUrls,
+    }));
+
+    // SKELETON: the dashboard API's address; its routes and authorizer come next.
+    const dashboardApi = new ApiGatewayRestApi(this, 'dashboard-api', {
+      name: name('inventory-dashboard'),
+      endpointConfiguration: { types: ['REGIONAL'] },
     });
+    this.dashboardApi = { restApiId: dashboardApi.id, stageName: 'v1' };
 
     // Left to right as the diagram in the README reads.
     new PipelineDashboard(this, 'dashboard', {
       dashboardName: name('inventory-pipeline'),
       region: config.region,
       panels: [
+        dashboardPanels.requests('dashboard API: requests', dashboardApi, this.dashboardApi),
         dashboardPanels.bucket('upload bucket: files', uploads),
         dashboardPanels.function('ProcessInventoryFile: reading files', processFile),
         dashboardPanels.queue('ProcessInventoryFile failed events', uploadTrigger.failureQueue),

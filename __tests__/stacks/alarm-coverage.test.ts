@@ -2,10 +2,9 @@ import { SynthesizedStack, StackJson } from '../../local/stack/synthesized-stack
 import { ApiGatewayAccountStack } from '../../stacks/api-gateway-account';
 import { InventoryPipelineStack } from '../../stacks/inventory-pipeline';
 import { OrdersPipelineStack } from '../../stacks/orders-pipeline';
-import { ReportPipelineStack } from '../../stacks/report-pipeline';
 import { alarmCoverageProblems } from '../support/alarm-coverage';
 import { fakeAwsAttributes } from '../support/fake-aws';
-import { synthStack, TEST_CONFIG } from '../support/synth';
+import { synthStack, TEST_CONFIG, ReportPipelineTestStack } from '../support/synth';
 
 /**
  * Every queue, function, stream mapping, REST API, state machine, database and notification
@@ -15,7 +14,7 @@ import { synthStack, TEST_CONFIG } from '../support/synth';
 const PIPELINES = [
   ['orders-pipeline', OrdersPipelineStack],
   ['inventory-pipeline', InventoryPipelineStack],
-  ['report-pipeline', ReportPipelineStack],
+  ['report-pipeline', ReportPipelineTestStack],
 ] as const;
 
 describe.each(PIPELINES)('%s', (id, StackType) => {
@@ -99,7 +98,7 @@ describe('the alarms', () => {
   });
 
   it('watch the state machine and the database of the report pipeline', () => {
-    const report = synthStack(ReportPipelineStack, 'report-pipeline').stack;
+    const report = synthStack(ReportPipelineTestStack, 'report-pipeline').stack;
     const metrics = Object.values(report.resources('aws_cloudwatch_metric_alarm')).map((config) => `${String(config.namespace)} ${String(config.metric_name)}`);
     expect(metrics).toEqual(
       expect.arrayContaining(['AWS/States ExecutionsFailed', 'AWS/States ExecutionsTimedOut', 'AWS/States ExecutionThrottled', 'AWS/RDS ACUUtilization', 'AWS/RDS DatabaseConnections']),

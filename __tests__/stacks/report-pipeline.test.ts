@@ -1,9 +1,8 @@
-import { ReportPipelineStack } from '../../stacks/report-pipeline';
 import { StackIam } from '../support/iam';
-import { functionOf, only, synthStack, TEST_CONFIG } from '../support/synth';
+import { functionOf, only, ReportPipelineTestStack, synthStack, TEST_CONFIG, TEST_USER_POOL } from '../support/synth';
 
 /** The report pipeline as synthesized: its wiring, and least privilege simulated for every role. */
-const { stack } = synthStack(ReportPipelineStack, 'report-pipeline');
+const { stack } = synthStack(ReportPipelineTestStack, 'report-pipeline');
 const iam = new StackIam(stack, TEST_CONFIG.region);
 const functionNamed = (functionName: string) => functionOf(stack, functionName).config;
 const variablesOf = (functionName: string) => functionOf(stack, functionName).variables;
@@ -60,19 +59,18 @@ describe('report-pipeline: wiring', () => {
 });
 
 describe('report-pipeline: the create_report API', () => {
-  it('refuses anonymous requests: POST / needs a token from the stack\'s own user pool by default', () => {
+  it('refuses anonymous requests: POST / needs a token from the pool it is given (the inventory stack\'s), and makes none of its own', () => {
+    expect(stack.resources('aws_cognito_user_pool')).toEqual({});
     const [, authorizer] = only(stack.resources('aws_api_gateway_authorizer'));
     expect(authorizer.type).toBe('COGNITO_USER_POOLS');
-    expect((authorizer.provider_arns as string[]).map((arn) => iam.resolve(arn))).toEqual([
-      iam.resolve(`\${aws_cognito_user_pool.${only(stack.resources('aws_cognito_user_pool'))[0]}.arn}`),
-    ]);
+    expect(authorizer.provider_arns).toEqual([TEST_USER_POOL.arn]);
     const [, method] = only(stack.resources('aws_api_gateway_method'));
     expect(method).toMatchObject({ http_method: 'POST', authorization: 'COGNITO_USER_POOLS' });
   });
 
-  it('uses an existing pool instead when REPORT_USER_POOL_ARN is set, and creates none', () => {
+  it('uses an existing pool instead when REPORT_USER_POOL_ARN is set', () => {
     const poolArn = 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Existing1';
-    const existing = synthStack(ReportPipelineStack, 'report-pipeline', { ...TEST_CONFIG, reportUserPoolArn: poolArn }).stack;
+    const existing = synthStack(ReportPipelineTestStack, 'report-pipeline', { ...TEST_CONFIG, reportUserPoolArn: poolArn }).stack;
     expect(existing.resources('aws_cognito_user_pool')).toEqual({});
     expect(Object.values(existing.resources('aws_api_gateway_authorizer'))[0].provider_arns).toEqual([poolArn]);
     expect(Object.keys(existing.json.output ?? {})).not.toContain('user_pool_id');
@@ -145,7 +143,7 @@ describe('report-pipeline with an existing database (REPORT_DB_*)', () => {
     subnetIds: ['subnet-0aaa', 'subnet-0bbb'],
     securityGroupId: 'sg-0ccc',
   };
-  const { stack: withExisting } = synthStack(ReportPipelineStack, 'report-pipeline', { ...TEST_CONFIG, reportDatabase: existing });
+  const { stack: withExisting } = synthStack(ReportPipelineTestStack, 'report-pipeline', { ...TEST_CONFIG, reportDatabase: existing });
   const existingIam = new StackIam(withExisting, TEST_CONFIG.region);
 
   it('creates no network and no cluster, and points the functions at the given database', () => {

@@ -4,12 +4,11 @@ import { findFunction, stackFunctions, UnknownFunctionError } from '../../../loc
 import { SynthesizedStack } from '../../../local/stack/synthesized-stack';
 import { InventoryPipelineStack } from '../../../stacks/inventory-pipeline';
 import { OrdersPipelineStack } from '../../../stacks/orders-pipeline';
-import { ReportPipelineStack } from '../../../stacks/report-pipeline';
-import { synthStack, TEST_CONFIG } from '../../support/synth';
+import { synthStack, TEST_CONFIG, ReportPipelineTestStack } from '../../support/synth';
 
 const orders = synthStack(OrdersPipelineStack, 'orders-pipeline', { ...TEST_CONFIG, notificationEmail: 'ops@example.com' }).stack;
 const inventory = synthStack(InventoryPipelineStack, 'inventory-pipeline').stack;
-const report = synthStack(ReportPipelineStack, 'report-pipeline').stack;
+const report = synthStack(ReportPipelineTestStack, 'report-pipeline').stack;
 
 /** What the part holds, by type, as the names the stack gives them. */
 function reach(stack: SynthesizedStack, functionName: string): Record<string, string[]> {

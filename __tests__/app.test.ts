@@ -25,6 +25,8 @@ describe('deploy order', () => {
       'orders-pipeline': ['api-gateway-account'],
       'inventory-pipeline': ['api-gateway-account'],
       'report-pipeline': ['api-gateway-account', 'inventory-pipeline'],
+      // Last: it reads the pool, the upload bucket and the APIs of both.
+      dashboard: ['inventory-pipeline', 'report-pipeline'],
     });
   });
 
@@ -65,5 +67,32 @@ describe('one sign-in for the whole dashboard', () => {
     const report = synthesized({ ...TEST_CONFIG, reportUserPoolArn: poolArn })[STACK_IDS.report];
     expect(report.data?.terraform_remote_state).toBeUndefined();
     expect(JSON.stringify(report.resource.aws_api_gateway_authorizer)).toContain(poolArn);
+  });
+});
+
+describe('the dashboard reads the stacks before it', () => {
+  it('through remote state of inventory-pipeline and report-pipeline, whose outputs export what it reads', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'app-synth-'));
+    try {
+      buildApp(TEST_CONFIG, outdir, { siteBuildDir: join(outdir, 'site') }).synth();
+      const read = (id: string) => JSON.parse(readFileSync(join(outdir, 'stacks', id, 'cdk.tf.json'), 'utf8'));
+      const dashboard = read(STACK_IDS.dashboard);
+      const inputs = dashboard.data.terraform_remote_state as Record<string, { backend: string; config: { path: string } }>;
+      expect(Object.keys(inputs).sort()).toEqual([`cross-stack-reference-input-${STACK_IDS.inventory}`, `cross-stack-reference-input-${STACK_IDS.report}`]);
+      expect(inputs[`cross-stack-reference-input-${STACK_IDS.inventory}`]).toMatchObject({ backend: 'local', config: { path: '../../../terraform.test.inventory-pipeline.tfstate' } });
+      const text = JSON.stringify(dashboard.resource);
+      // Every reference to another stack goes through an output that stack declares.
+      for (const [, stackId, output] of text.matchAll(/data\.terraform_remote_state\.cross-stack-reference-input-([a-z-]+)\.outputs\.([A-Za-z0-9_-]+)/g)) {
+        expect(Object.keys(read(stackId).output)).toContain(output);
+      }
+      const [, distribution] = Object.entries(dashboard.resource.aws_cloudfront_distribution)[0] as [string, { origin: { origin_id: string; domain_name: string }[] }];
+      expect(distribution.origin.map((origin) => origin.domain_name)).toEqual([
+        expect.stringMatching(/^\$\{aws_s3_bucket\./),
+        expect.stringMatching(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-inventory-pipeline\.outputs\.[^}]+\}\.execute-api\.us-east-1\.amazonaws\.com$/),
+        expect.stringMatching(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-report-pipeline\.outputs\.[^}]+\}\.execute-api\.us-east-1\.amazonaws\.com$/),
+      ]);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });

@@ -12,6 +12,7 @@ import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { PipelineConfig } from '../config';
 import { PROJECT_ROOT } from '../constructs/bundle';
 import { OpsAlarms } from '../constructs/ops-alarms';
+import type { RestApiAddress } from '../constructs/rest-api';
 import { CLOUDFRONT_METRICS_REGION, dashboardPanels, PipelineDashboard } from '../constructs/pipeline-dashboard';
 import { SecureBucket } from '../constructs/secure-bucket';
 import { WebAppClient } from '../constructs/web-app-client';
@@ -47,10 +48,7 @@ const NO_CACHE = 'no-cache';
 const ALL_METHODS = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'POST', 'PATCH', 'DELETE'];
 
 /** A REST API of another stack, as the dashboard's distribution reaches it. */
-export interface DashboardApi {
-  readonly restApiId: string;
-  readonly stageName: string;
-}
+export type DashboardApi = RestApiAddress;
 
 /** What the dashboard reads from the stacks deployed before it (cdktf cross-stack references). */
 export interface DashboardStackProps {

@@ -115,8 +115,6 @@ export class InventoryPipelineStack extends PipelineStack {
       poolName: name('inventory-users'),
       region: config.region,
       domainPrefixStart: name('inventory'),
-      callbackUrls: config.callbackUrls,
-      logoutUrls: config.logoutUrls,
     }));
 
     // SKELETON: the dashboard API's address; its routes and authorizer come next.
@@ -146,7 +144,6 @@ export class InventoryPipelineStack extends PipelineStack {
     new TerraformOutput(this, 'table_name', { value: inventory.name });
     new TerraformOutput(this, 'topic_arn', { value: alerts.arn });
     new TerraformOutput(this, 'user_pool_id', { value: users.pool.id });
-    new TerraformOutput(this, 'user_pool_client_id', { value: users.client.id });
-    new TerraformOutput(this, 'hosted_ui_url', { value: users.hostedUiUrl, description: 'Sign-in page of the dashboard' });
+    // The dashboard stack outputs the app client and the hosted UI the page signs in through.
   }
 }

@@ -10,6 +10,7 @@ import { PipelineConfig } from '../../config';
 import { SynthesizedStack } from '../../local/stack/synthesized-stack';
 import { DashboardStack } from '../../stacks/dashboard';
 import { PipelineStack } from '../../stacks/pipeline-stack';
+import { fakeAwsAttributes } from './fake-aws';
 import { TEST_CONFIG } from './synth';
 
 /**
@@ -32,6 +33,8 @@ class ProducerStack extends PipelineStack {
 
 export const PRODUCER_STACK = 'producer';
 
+const REMOTE_OUTPUT = /\$\{data\.terraform_remote_state\.cross-stack-reference-input-([A-Za-z0-9-]+)\.outputs\.([A-Za-z0-9_-]+)\}/g;
+
 /**
  * The dashboard stack synthesized as cdktf would, reading a producer stack through cross-stack
  * references (which only a whole app's synth writes: outputs in the producer, remote state in
@@ -52,12 +55,28 @@ export function synthDashboard(config: PipelineConfig = TEST_CONFIG) {
   app.synth();
   const read = (stackId: string) => readFileSync(join(outdir, 'stacks', stackId, 'cdk.tf.json'), 'utf8');
   const synthesized = read('dashboard');
+  const stack = SynthesizedStack.parse(synthesized);
+  const producerStack = SynthesizedStack.parse(read(PRODUCER_STACK));
+  const attributes = fakeAwsAttributes(stack.region);
   return {
     dashboard,
     /** The stack's folder, with its assets, as Terraform would run in it. */
     stackDir: join(outdir, 'stacks', 'dashboard'),
     synthesized,
-    stack: SynthesizedStack.parse(synthesized),
-    producer: SynthesizedStack.parse(read(PRODUCER_STACK)),
+    stack,
+    producer: producerStack,
+    /**
+     * Resolves a string of the dashboard stack to fake values as after apply: a cross-stack
+     * input through the producer's output, anything else through fakeAwsAttributes.
+     */
+    resolve(text: string): string {
+      const throughProducer = text.replace(REMOTE_OUTPUT, (_match, stackId: string, output: string) => {
+        if (stackId !== PRODUCER_STACK) throw new Error(`A cross-stack reference to an unknown stack ${stackId}`);
+        const value = producerStack.json.output?.[output]?.value;
+        if (typeof value !== 'string') throw new Error(`The producer has no output ${output}`);
+        return producerStack.resolve(value, attributes);
+      });
+      return stack.resolve(throughProducer, attributes);
+    },
   };
 }

@@ -86,6 +86,22 @@ export class SynthesizedApp {
     return found[0];
   }
 
+  /** The stacks `id` reads through cross-stack references, and those they read, producers first (the order they deploy). */
+  producersOf(id: string): string[] {
+    const ordered: string[] = [];
+    const visit = (stackId: string, path: readonly string[]) => {
+      if (path.includes(stackId)) throw new Error(`Stacks read each other in a cycle: ${[...path, stackId].join(' -> ')}`);
+      const entry = this.get(stackId);
+      for (const stateName of Object.keys(entry.stack.dataSources('terraform_remote_state'))) {
+        const producer = this.producerOf(entry, stateName).id;
+        if (!ordered.includes(producer)) visit(producer, [...path, stackId]);
+      }
+      if (stackId !== id && !ordered.includes(stackId)) ordered.push(stackId);
+    };
+    visit(id, []);
+    return ordered;
+  }
+
   /** What `${data.terraform_remote_state.<stateName>.outputs.<output>}` stands for in the producing stack. */
   remoteOutput(consumer: AppStack, stateName: string, output: string): RemoteOutput {
     const producer = this.producerOf(consumer, stateName);

@@ -102,3 +102,13 @@ test('a stack run without its app refuses a cross-stack reference by name', () =
     rmSync(outDir, { recursive: true, force: true });
   }
 });
+
+test('the stacks a stack reads come first, in the order they deploy, each once', () => {
+  const { app, outDir } = synthesizeApp('local');
+  try {
+    expect(app.producersOf('consumer')).toEqual(['producer']);
+    expect(app.producersOf('producer')).toEqual([]);
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+});

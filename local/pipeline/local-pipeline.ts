@@ -137,7 +137,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     const s3Triggers = startTriggers({ resources, services, functions, parts, emit, retryDelaySeconds: options.retryDelaySeconds });
     const stateMachines = startStateMachines(options, resources, services, functions, parts, emit);
     const userPools = new Map(userPoolsOf(stack, (value) => resources.resolve(value)).map(({ arn, clientId }) => [arn, new LocalUserPool({ pool: arn, clientId })]));
-    const apiUrl = await startApi(options, resources, services, stateMachines, userPools, parts, emit);
+    const apiUrl = await startApi(options, resources, services, { stateMachines, functions, userPools }, parts, emit);
     const alarms = parts.add(
       startLocalAlarms({
         alarms: metricAlarms(stack, (value) => resources.resolve(value)),
@@ -242,11 +242,15 @@ async function startApi(
   options: LocalPipelineOptions,
   resources: ProvisionedStack,
   services: LocalServices,
-  stateMachines: ReadonlyMap<string, LocalStateMachine>,
-  userPools: ReadonlyMap<string, LocalUserPool>,
+  targets: {
+    readonly stateMachines: ReadonlyMap<string, LocalStateMachine>;
+    readonly functions: ReadonlyMap<string, LocalFunction>;
+    readonly userPools: ReadonlyMap<string, LocalUserPool>;
+  },
   parts: RunningParts,
   emit: EmitPipelineEvent,
 ): Promise<string | undefined> {
+  const { stateMachines, functions, userPools } = targets;
   if (Object.keys(resources.stack.resources('aws_api_gateway_rest_api')).length === 0) return undefined;
   const throttle = options.throttle ?? true;
   const api = parts.add(
@@ -265,6 +269,14 @@ async function startApi(
         }),
       },
       userPools,
+      // AWS_PROXY integrations and Lambda authorizers: the stack's own functions, by ARN.
+      lambda: async (functionArn, event) => {
+        const fn = functionByReference(functionArn, functions);
+        const invocation = await fn.invoke(event);
+        const source = (event as { type?: unknown }).type === 'TOKEN' ? 'API Gateway (Lambda authorizer)' : 'API Gateway (proxy integration)';
+        emit({ kind: 'invocation', functionName: fn.functionName, source, records: 1, invocation, failedRecords: invocation.ok ? 0 : 1 });
+        return invocation;
+      },
       port: options.apiPort,
       throttle,
       onAccessLog: (accessLog) => emit({ kind: 'request', accessLog }),

@@ -4,7 +4,7 @@ import { authorizerArn, methodArn, pathAfterStage } from './execute-api-arn';
 import { GatewayError } from './gateway-responses';
 import { identitySourceToken } from './identity-source';
 import { callFunction, functionArnOfInvokeUri, mayInvoke, type LambdaInvoker } from './lambda-invocation';
-import type { LambdaPermission } from './lambda-permissions';
+import { API_GATEWAY_PRINCIPAL, type LambdaPermission } from './lambda-permissions';
 import type { MethodRequest } from './method-request';
 import type { AuthorizerResult, RoutedContext } from './request-context';
 import type { ApiAuthorizer, RestApiDefinition } from './rest-api-definition';
@@ -104,7 +104,7 @@ export class LambdaTokenAuthorizers {
       });
     const sourceArn = authorizerArn(api, authorizer.id);
     if (!mayInvoke(permissions, functionArn, sourceArn, api.accountId, authorizer.credentials)) {
-      throw failed(`Invalid permissions on Lambda function: no aws_lambda_permission lets apigateway.amazonaws.com invoke ${functionArn} from ${sourceArn}`);
+      throw failed(`Invalid permissions on Lambda function: no aws_lambda_permission lets ${API_GATEWAY_PRINCIPAL} invoke ${functionArn} from ${sourceArn}`);
     }
     const event: APIGatewayTokenAuthorizerEvent = { type: 'TOKEN', authorizationToken: token, methodArn: arn };
     const call = await callFunction(this.dependencies.invoke as LambdaInvoker, functionArn, event, AUTHORIZER_TIMEOUT_MS);

@@ -1,7 +1,7 @@
 import { methodArn, pathAfterStage } from './execute-api-arn';
 import { GatewayError, type RenderedResponse } from './gateway-responses';
 import { callFunction, functionArnOfInvokeUri, mayInvoke, type LambdaInvoker } from './lambda-invocation';
-import type { LambdaPermission } from './lambda-permissions';
+import { API_GATEWAY_PRINCIPAL, type LambdaPermission } from './lambda-permissions';
 import { lambdaProxyEvent } from './lambda-proxy-event';
 import { readProxyAnswer } from './lambda-proxy-response';
 import type { MethodRequest } from './method-request';
@@ -51,7 +51,7 @@ export async function lambdaProxyIntegration(
   const sourceArn = methodArn(api, context.httpMethod, pathAfterStage(context.path, api.stageName));
   if (!mayInvoke(dependencies.permissions, functionArn, sourceArn, api.accountId, integration.credentials)) {
     throw new GatewayError('API_CONFIGURATION_ERROR', undefined, {
-      log: `${where}: Execution failed due to configuration error: Invalid permissions on Lambda function (no aws_lambda_permission lets ${'apigateway.amazonaws.com'} invoke ${functionArn} from ${sourceArn})`,
+      log: `${where}: Execution failed due to configuration error: Invalid permissions on Lambda function (no aws_lambda_permission lets ${API_GATEWAY_PRINCIPAL} invoke ${functionArn} from ${sourceArn})`,
     });
   }
   if (!dependencies.invoke) {

@@ -279,7 +279,7 @@ async function startStack(entry: StartedStack, context: StackContext): Promise<O
   await runDeployInvocations(resources, functions, emit);
   const s3Triggers = startTriggers({ resources, services, functions, parts, emit, retryDelaySeconds: context.options.retryDelaySeconds });
   const stateMachines = startStateMachines(context.options, resources, services, functions, parts, emit);
-  const apiUrl = await startApi(entry, context, stateMachines);
+  const apiUrl = await startApi(entry, context, { stateMachines, functions });
   const alarms = parts.add(
     startLocalAlarms({
       alarms: metricAlarms(stack, (value) => resources.resolve(value)),
@@ -363,7 +363,12 @@ function startStateMachines(
 }
 
 /** Serves the stack's REST API, its stage's invoke_url becoming the local URL; undefined when it has none. */
-async function startApi({ id, resources }: StartedStack, { options, services, parts, emit, userPools }: StackContext, stateMachines: ReadonlyMap<string, LocalStateMachine>): Promise<string | undefined> {
+async function startApi(
+  { id, resources }: StartedStack,
+  { options, services, parts, emit, userPools }: StackContext,
+  targets: { readonly stateMachines: ReadonlyMap<string, LocalStateMachine>; readonly functions: ReadonlyMap<string, LocalFunction> },
+): Promise<string | undefined> {
+  const { stateMachines, functions } = targets;
   if (Object.keys(resources.stack.resources('aws_api_gateway_rest_api')).length === 0) return undefined;
   const throttle = options.throttle ?? true;
   const api = parts.add(
@@ -382,6 +387,14 @@ async function startApi({ id, resources }: StartedStack, { options, services, pa
         }),
       },
       userPools,
+      // AWS_PROXY integrations and Lambda authorizers: the stack's own functions, by ARN.
+      lambda: async (functionArn, event) => {
+        const fn = functionByReference(functionArn, functions);
+        const invocation = await fn.invoke(event);
+        const source = (event as { type?: unknown }).type === 'TOKEN' ? 'API Gateway (Lambda authorizer)' : 'API Gateway (proxy integration)';
+        emit({ kind: 'invocation', functionName: fn.functionName, source, records: 1, invocation, failedRecords: invocation.ok ? 0 : 1 });
+        return invocation;
+      },
       port: options.apiPorts?.[id],
       throttle,
       onAccessLog: (accessLog) => emit({ kind: 'request', accessLog }),

@@ -4,6 +4,7 @@
  * created here. Resource types the runtime runs rather than creates (functions, state
  * machines, user pools, API Gateway) get ARNs and ids in AWS's own shapes.
  */
+import { createHash } from 'node:crypto';
 import { LOCAL_ACCOUNT_ID } from '../emulators/local-account';
 import { functionArn } from '../lambda/function-arn';
 import { REMOTE_STATE, type ResourceConfig, type SynthesizedStack } from '../stack/synthesized-stack';
@@ -158,7 +159,20 @@ export class ProvisionedStack {
       case 'aws_lambda_function': {
         const functionName = String(config.function_name);
         const unqualified = functionArn(functionName, this.region);
-        return { arn: unqualified, qualified_arn: `${unqualified}:$LATEST`, id: functionName, function_name: functionName }[attribute];
+        return {
+          arn: unqualified,
+          qualified_arn: `${unqualified}:$LATEST`,
+          id: functionName,
+          function_name: functionName,
+          // What an AWS_PROXY integration or a Lambda authorizer names as its uri.
+          invoke_arn: `arn:aws:apigateway:${this.region}:lambda:path/2015-03-31/functions/${unqualified}/invocations`,
+        }[attribute];
+      }
+      case 'aws_api_gateway_rest_api': {
+        // An id in API Gateway's shape (10 lower-case letters and digits), so that execute-api
+        // ARNs (a Lambda permission's source_arn) read as in AWS.
+        const id = createHash('sha256').update(name).digest('hex').slice(0, 10);
+        return { id, root_resource_id: `${name}.root_resource_id`, execution_arn: arn('execute-api', id) }[attribute];
       }
       case 'aws_iam_role':
         return { arn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${String(config.name)}`, id: String(config.name) }[attribute];

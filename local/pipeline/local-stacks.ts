@@ -82,6 +82,18 @@ interface StartedStack {
   readonly resources: ProvisionedStack;
 }
 
+/**
+ * The stacks `npm run local -- <stack>` runs: the stack alone, or, for one with no functions
+ * or REST API of its own (the dashboard: a site in front of the others), it and every stack
+ * it reads, in deploy order. A stack that only reads a value needing nothing running (the
+ * report stack reads the inventory stack's pool) runs alone.
+ */
+export function stacksToRun(app: SynthesizedApp, stackId: string): string[] {
+  const { stack } = app.get(stackId);
+  const hasOwnParts = ['aws_lambda_function', 'aws_api_gateway_rest_api'].some((type) => Object.keys(stack.resources(type)).length > 0);
+  return hasOwnParts ? [stackId] : [...app.producersOf(stackId), stackId];
+}
+
 export async function startLocalStacks(options: LocalStacksOptions): Promise<LocalStacks> {
   const { app } = options;
   if (options.onlyFunction !== undefined && options.stackIds.length !== 1) throw new Error('onlyFunction runs a function of one stack.');

@@ -10,17 +10,15 @@ import { parseArgs } from 'node:util';
 import { startInvokeEndpoint } from '../../local/invoke/invoke-endpoint';
 import { writeSession } from '../../local/invoke/session-file';
 import type { LocalPipeline } from '../../local/pipeline/local-pipeline';
-import { startLocalStacks, type LocalStacks } from '../../local/pipeline/local-stacks';
+import { createLocalUser, DEFAULT_DASHBOARD_PORT, type LocalUser } from '../../local/pipeline/local-dashboard';
+import { startLocalStacks, stacksToRun, type LocalStacks } from '../../local/pipeline/local-stacks';
 import { formatPipelineEvent } from '../../local/pipeline/terminal-report';
 import { SynthesizedApp } from '../../local/stack/synthesized-app';
 import { checkPortFree, checkStackName, nodeVersionNote, reportFailure, ROOT, stackDirectory, stopWhenOrphaned, synthesize } from './cli-support';
 import { parseCommandLine, UsageError, wholeNumber } from './usage-error';
 
 const DEFAULT_PORT = 3000;
-/** Where the dashboard's local CloudFront listens: the URL its app client's callback names locally. */
-const DEFAULT_SITE_PORT = 8080;
-/** The local user of a run with a hosted UI, who signs in to the dashboard. */
-export const LOCAL_USER_EMAIL = 'staff@example.com';
+const DEFAULT_SITE_PORT = DEFAULT_DASHBOARD_PORT;
 
 const USAGE = `Usage: npm run local -- <stack> [options]
        npm run local -- invoke <stack> <function> [options]   (one function, once; --help)
@@ -84,7 +82,7 @@ async function printHowToUse(stackName: string, pipeline: LocalPipeline): Promis
   const [userPool] = pipeline.userPools.values();
   if (pipeline.apiUrl && pipeline.stateMachines.size > 0 && userPool) {
     // The API refuses anonymous requests: a token of the stack's pool, issued here, stands
-    // for a signed-in person (locally there is no hosted UI to sign in with).
+    // for a signed-in person without going through the hosted UI's sign-in page.
     const token = await userPool.issueIdToken({ email: 'local-user@example.com', expiresInSeconds: 12 * 3600 });
     lines.push(
       '',
@@ -203,8 +201,7 @@ async function runPipeline(argv: string[]): Promise<number> {
 async function startStacks(cli: CliOptions, stackDir: string, port: number): Promise<LocalStacks> {
   const app = SynthesizedApp.read(dirname(dirname(stackDir)));
   const { stack } = app.get(cli.stack);
-  const runsAlone = Object.keys(stack.resources('aws_lambda_function')).length > 0 || Object.keys(stack.resources('aws_api_gateway_rest_api')).length > 0;
-  const stackIds = runsAlone ? [cli.stack] : [...app.producersOf(cli.stack), cli.stack];
+  const stackIds = stacksToRun(app, cli.stack);
   const hasSite = Object.keys(stack.resources('aws_cloudfront_distribution')).length > 0;
   return startLocalStacks({
     app,
@@ -221,15 +218,7 @@ async function startStacks(cli: CliOptions, stackDir: string, port: number): Pro
   });
 }
 
-/** A person to sign in as: created in the run's user pool with a password made now, never stored. */
-export function createLocalUser(run: LocalStacks): { email: string; password: string } | undefined {
-  const [pool] = run.userPools.values();
-  if (!pool || !run.hostedUi) return undefined;
-  const { email, password } = pool.createUser(LOCAL_USER_EMAIL);
-  return { email, password };
-}
-
-function printDashboard(run: LocalStacks, user: { email: string; password: string } | undefined): void {
+function printDashboard(run: LocalStacks, user: LocalUser | undefined): void {
   const lines = ['', `ready     the café dashboard: ${run.cloudFront!.url}`];
   if (run.hostedUi) lines.push(`          sign in (local hosted UI at ${run.hostedUi.url}) as`);
   if (user) lines.push(`            email     ${user.email}`, `            password  ${user.password}`, '          (the password is made at each start and kept nowhere)');

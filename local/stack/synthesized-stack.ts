@@ -6,6 +6,7 @@
  * run is the synthesized configuration itself, not a copy of its logic.
  */
 
+import { createHash } from 'node:crypto';
 import { parseTemplate, type Expression } from './terraform-expression';
 
 export type ResourceConfig = Record<string, unknown>;
@@ -100,7 +101,7 @@ export class SynthesizedStack {
     }
   }
 
-  /** The functions the stacks use: an ARN part (see constructs/arn.ts) and `Fn.jsonencode`. */
+  /** The functions the stacks use: an ARN part (see constructs/arn.ts), `Fn.jsonencode`, a hash's prefix (a domain prefix). */
   private call(expression: Extract<Expression, { kind: 'call' }>, attributeOf: AttributeResolver): unknown {
     const args = () => expression.args.map((arg) => this.evaluate(arg, attributeOf));
     switch (expression.name) {
@@ -109,6 +110,13 @@ export class SynthesizedStack {
       case 'split': {
         const [separator, text] = args();
         return String(text).split(String(separator));
+      }
+      case 'sha1':
+        return createHash('sha1').update(String(args()[0])).digest('hex');
+      case 'substr': {
+        const [text, offset, length] = args();
+        if (typeof offset === 'number' && typeof length === 'number') return [...String(text)].slice(offset, length < 0 ? undefined : offset + length).join('');
+        break;
       }
       case 'element': {
         const [list, index] = args();

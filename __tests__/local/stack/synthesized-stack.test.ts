@@ -37,3 +37,8 @@ test("an ARN's part, as constructs/arn.ts takes it, and Terraform's escape for a
   expect(stack.resolve('${element(split(":", aws_sns_topic.alerts.arn), 4)}', () => 'arn:aws:sns:eu-west-1:123456789012:dev-alerts')).toBe('123456789012');
   expect(stack.resolve('`$${x}` and ${aws_sns_topic.alerts.name}', fake)).toBe('`${x}` and dev-alerts');
 });
+
+test("a hash's prefix, as a hosted UI domain prefix is made unique", () => {
+  const prefix = stack.resolve('${substr(sha1(aws_sns_topic.alerts.arn), 0, 10)}', () => 'abc');
+  expect(prefix).toBe('a9993e3647');
+});

@@ -7,7 +7,6 @@
  * synthesized into a folder of the test's own, which the command reads through CDKTF_OUTDIR.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +14,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { acceptsConnections, PROJECT_ROOT } from '../local/support/process-checks';
 import { synthesizeDashboardApp } from '../local/support/dashboard-app';
+import { signInThroughHostedUi } from '../local/support/hosted-ui-sign-in';
 
 jest.setTimeout(120_000);
 
@@ -63,47 +63,16 @@ test('prints the URL and the local user, serves the dashboard, signs the user in
   expect(page.status).toBe(200);
   const html = await page.text();
   expect(await (await get('/products/deep/route')).text()).toBe(html);
-  const config = (await (await get('/config.json')).json()) as { clientId: string; hostedUiUrl: string; authority: string };
+  const config = (await (await get('/config.json')).json()) as { hostedUiUrl: string };
   expect(config.hostedUiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   const refused = await get('/api/inventory/products');
   expect(refused.status).toBe(401);
   expect(await refused.json()).toEqual({ message: 'Unauthorized' });
 
   // The printed password signs in through the local hosted UI, as the page's code flow does.
-  const verifier = randomBytes(32).toString('base64url');
-  const authorize = new URL('/oauth2/authorize', config.hostedUiUrl);
-  const redirectUri = `${url}/callback`;
-  for (const [name, value] of Object.entries({
-    client_id: config.clientId,
-    redirect_uri: redirectUri,
-    response_type: 'code',
-    scope: 'openid email',
-    state: 'state-1',
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-    code_challenge_method: 'S256',
-  })) {
-    authorize.searchParams.set(name, value);
-  }
-  const form = await fetch(authorize, { redirect: 'manual' });
-  expect(form.status).toBe(200);
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
-  const cookie = form.headers.getSetCookie().map((set) => set.split(';')[0]).join('; ');
-  const login = await fetch(new URL('/login', config.hostedUiUrl), {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
-    body: new URLSearchParams({ _csrf: csrf, username: email, password }),
-  });
-  expect(login.status).toBe(302);
-  const callback = new URL(login.headers.get('location') ?? '');
-  expect(callback.origin + callback.pathname).toBe(redirectUri);
-  const token = await fetch(new URL('/oauth2/token', config.hostedUiUrl), {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'authorization_code', client_id: config.clientId, code: callback.searchParams.get('code') ?? '', redirect_uri: redirectUri, code_verifier: verifier }),
-  });
-  expect(token.status).toBe(200);
-  expect(await token.json()).toMatchObject({ access_token: expect.any(String), id_token: expect.any(String) });
+  const signedIn = await signInThroughHostedUi(url, email, password);
+  expect(signedIn.callback.origin + signedIn.callback.pathname).toBe(`${url}/callback`);
+  expect(signedIn.accessToken).toMatch(/^ey/);
 
   child.kill('SIGINT');
   const [code] = (await once(child, 'exit')) as [number | null];

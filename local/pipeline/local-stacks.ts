@@ -156,6 +156,7 @@ export async function startLocalStacks(options: LocalStacksOptions): Promise<Loc
     }
 
     const cloudFront = await startCloudFront(started, options.cloudFrontPort, localUrls, origins.hosts, parts, emit);
+    registerClientsOfOtherStacks(app, started, crossStack, userPools, localUrls);
     for (const { stack, resources } of started) {
       const resolveLocal = (value: string) => localUrls(resources.resolve(value));
       const clients = appClients(stack, resolveLocal);
@@ -213,6 +214,35 @@ function runUserPools(app: SynthesizedApp, started: readonly StartedStack[], cro
     }
   }
   return pools;
+}
+
+/**
+ * The app clients other stacks of the app declare on the run's pools (the dashboard's web
+ * client on the inventory pool, when the report stack runs alone), as they exist in AWS once
+ * those stacks are deployed: a token the runtime issues for a person is one of theirs. A
+ * client whose settings need a running part of its stack is left out.
+ */
+function registerClientsOfOtherStacks(
+  app: SynthesizedApp,
+  started: readonly StartedStack[],
+  crossStack: CrossStackOutputs,
+  userPools: ReadonlyMap<string, LocalUserPool>,
+  localUrls: AwsUrlMap,
+): void {
+  if (userPools.size === 0) return;
+  const running = new Set(started.map(({ id }) => id));
+  for (const id of app.ids().filter((stackId) => !running.has(stackId))) {
+    const { stack } = app.get(id);
+    if (Object.keys(stack.resources('aws_cognito_user_pool_client')).length === 0) continue;
+    const context = crossStack.contextOf(id);
+    let clients;
+    try {
+      clients = appClients(stack, (value) => localUrls(context.resolve(value)));
+    } catch {
+      continue;
+    }
+    for (const pool of userPools.values()) registerAppClients(pool, clients);
+  }
 }
 
 /**

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { startInvokeEndpoint } from '../../local/invoke/invoke-endpoint';
 import { writeSession } from '../../local/invoke/session-file';
 import type { LocalPipeline } from '../../local/pipeline/local-pipeline';
-import { createLocalUser, DEFAULT_DASHBOARD_PORT, type LocalUser } from '../../local/pipeline/local-dashboard';
+import { createLocalUser, DEFAULT_DASHBOARD_PORT, LOCAL_USER_EMAIL, type LocalUser } from '../../local/pipeline/local-dashboard';
 import { startLocalStacks, stacksToRun, type LocalStacks } from '../../local/pipeline/local-stacks';
 import { formatPipelineEvent } from '../../local/pipeline/terminal-report';
 import { SynthesizedApp } from '../../local/stack/synthesized-app';
@@ -80,16 +80,19 @@ async function printHowToUse(stackName: string, pipeline: LocalPipeline): Promis
   const lines = ['', 'ready     outputs:'];
   for (const [name, value] of Object.entries(pipeline.outputs)) lines.push(`            ${name} = ${value}`);
   const [userPool] = pipeline.userPools.values();
-  if (pipeline.apiUrl && pipeline.stateMachines.size > 0 && userPool) {
-    // The API refuses anonymous requests: a token of the stack's pool, issued here, stands
-    // for a signed-in person without going through the hosted UI's sign-in page.
-    const token = await userPool.issueIdToken({ email: 'local-user@example.com', expiresInSeconds: 12 * 3600 });
+  // A client whose tokens the authorizer's GetUser accepts: one allowed Cognito's admin scope.
+  const client = userPool?.appClients().find((candidate) => candidate.allowedScopes.includes('aws.cognito.signin.user.admin'));
+  if (pipeline.apiUrl && pipeline.stateMachines.size > 0 && userPool && client) {
+    // The API refuses anonymous requests: the access token of a sign-in of the local user,
+    // made here, stands for a person signed in through the hosted UI.
+    const user = userPool.createUser(LOCAL_USER_EMAIL);
+    const { accessToken } = await userPool.signIn(user, client.clientId, client.allowedScopes);
     lines.push(
       '',
-      '          Ask for a report as a signed-in person (an ID token for local-user@example.com,',
-      '          valid 12 hours, issued by the local user pool), from another terminal:',
+      `          Ask for a report as a signed-in person (the access token of ${user.email},`,
+      `          valid ${Math.round(client.accessTokenValiditySeconds / 60)} minutes, issued by the local user pool), from another terminal:`,
       `            curl -s -X POST ${pipeline.apiUrl} -H 'Content-Type: application/json' \\`,
-      `              -H 'Authorization: ${token}' -d '{}'`,
+      `              -H 'Authorization: ${accessToken}' -d '{}'`,
       '          The email with the report link is printed here.',
     );
   } else if (pipeline.apiUrl) {

@@ -1,6 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { offlineStackConfig, TerraformJson } from '../../../scripts/offline-plan/offline-stack-config';
 import { prepareOfflineStack, STACK_FILE } from '../../../scripts/offline-plan/offline-stack-copy';
@@ -84,8 +83,10 @@ describe('remote state offline', () => {
 
 describe('an offline copy of a stack that reads another', () => {
   const { stackDir } = synthDashboard();
-  const copy = join(mkdtempSync(join(tmpdir(), 'offline-copy-')), 'dashboard');
+  const work = mkdtempSync(join(tmpdir(), 'offline-copy-'));
+  const copy = join(work, 'dashboard');
   const { remoteStates } = prepareOfflineStack(stackDir, copy);
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it("writes the producer's stand-in state next to the plan, and names what the stack reads of it", () => {
     expect(remoteStates.map(({ name, stackId, path }) => ({ name, stackId, path }))).toEqual([

@@ -55,18 +55,17 @@ describe('one sign-in for the whole dashboard', () => {
     expect(report.resource.aws_cognito_user_pool).toBeUndefined();
     const remote = Object.keys(report.data?.terraform_remote_state ?? {});
     expect(remote).toHaveLength(1);
-    const referenced = JSON.stringify(report.resource.aws_api_gateway_authorizer);
-    expect(referenced).toContain(`data.terraform_remote_state.${remote[0]}.outputs.`);
-    // The inventory stack exports its pool's ARN for it.
+    // The API's authorizer function checks tokens against the inventory stack's pool id, which that stack exports.
+    expect(JSON.stringify(report.resource.aws_lambda_function)).toContain(`"USER_POOL_ID":"\${data.terraform_remote_state.${remote[0]}.outputs.`);
     const exported = Object.values(stacks[STACK_IDS.inventory].output ?? {}).map((output) => output.value);
-    expect(exported).toEqual(expect.arrayContaining([expect.stringMatching(/^\$\{aws_cognito_user_pool\.[^.]+\.arn\}$/)]));
+    expect(exported).toEqual(expect.arrayContaining([expect.stringMatching(/^\$\{aws_cognito_user_pool\.[^.]+\.id\}$/)]));
   });
 
   it('REPORT_USER_POOL_ARN cuts the reference: the report stack reads nothing of the inventory stack', () => {
     const poolArn = 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Existing1';
     const report = synthesized({ ...TEST_CONFIG, reportUserPoolArn: poolArn })[STACK_IDS.report];
     expect(report.data?.terraform_remote_state).toBeUndefined();
-    expect(JSON.stringify(report.resource.aws_api_gateway_authorizer)).toContain(poolArn);
+    expect(JSON.stringify(report.resource.aws_lambda_function)).toContain('"USER_POOL_ID":"us-east-1_Existing1"');
   });
 });
 

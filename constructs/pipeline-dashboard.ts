@@ -33,7 +33,7 @@ export const CLOUDFRONT_METRICS_REGION = 'us-east-1';
  * there. Each returns a panel to be placed in the order the data flows.
  */
 export const dashboardPanels = {
-  requests(title: string, api: Pick<ApiGatewayRestApi, 'name'>, stage: Pick<ApiGatewayStage, 'stageName'>): DashboardPanel {
+  requests(title: string, api: ApiGatewayRestApi, stage: ApiGatewayStage): DashboardPanel {
     const dimensions = ['ApiName', api.name, 'Stage', stage.stageName];
     return {
       title,

@@ -85,7 +85,9 @@ describe('inventory-pipeline: the upload bucket', () => {
         },
       ],
     });
-    const [permissionKey, permission] = only(stack.resources('aws_lambda_permission'));
+    const [permissionKey, permission] = only(
+      Object.fromEntries(Object.entries(stack.resources('aws_lambda_permission')).filter(([, config]) => config.principal === 's3.amazonaws.com')),
+    );
     expect(notification.depends_on).toEqual([`aws_lambda_permission.${permissionKey}`]);
     expect(iam.resolve(String(permission.function_name))).toBe('test-ProcessInventoryFile');
     // Scoped to this bucket in this account: a same-named bucket elsewhere cannot invoke it.
@@ -134,9 +136,10 @@ describe('inventory-pipeline: table, topic and functions', () => {
 
   it('gives each function the names and settings its handler reads, and no hard-coded ARN (the lab\'s BUG 5)', () => {
     expect(Object.keys(variablesOf('test-ProcessInventoryFile')).sort()).toEqual(
-      ['MAX_FILE_BYTES', 'POWERTOOLS_SERVICE_NAME', 'REJECTED_PREFIX', 'TABLE_NAME', 'UPLOAD_PREFIX'],
+      ['MAX_FILE_BYTES', 'OUTCOME_TABLE_NAME', 'POWERTOOLS_SERVICE_NAME', 'REJECTED_PREFIX', 'TABLE_NAME', 'UPLOAD_PREFIX'],
     );
     expect(iam.resolve(variablesOf('test-ProcessInventoryFile').TABLE_NAME)).toBe('test-InventoryTable');
+    expect(iam.resolve(variablesOf('test-ProcessInventoryFile').OUTCOME_TABLE_NAME)).toBe('test-InventoryUploads');
     expect(variablesOf('test-ProcessInventoryFile')).toMatchObject({
       UPLOAD_PREFIX: 'uploads/',
       REJECTED_PREFIX: 'rejected/',
@@ -170,7 +173,14 @@ describe('inventory-pipeline: table, topic and functions', () => {
 
   it('gives one role to each function (the lab shares one role with four *FullAccess policies)', () => {
     const roles = Object.values(stack.resources('aws_iam_role')).map((role) => role.name).sort();
-    expect(roles).toEqual(['test-lambda-inventory-notify-role', 'test-lambda-inventory-process-role']);
+    expect(roles).toEqual([
+      'test-CreateUploadUrl-role',
+      'test-GetUploadOutcome-role',
+      'test-InventoryApiAuthorizer-role',
+      'test-ListProducts-role',
+      'test-lambda-inventory-notify-role',
+      'test-lambda-inventory-process-role',
+    ]);
     const attachments = Object.values(stack.resources('aws_iam_role_policy_attachment')).map((a) => String(a.policy_arn));
     expect(attachments.filter((arn) => arn.includes('iam::aws:policy'))).toEqual([]);
   });
@@ -199,6 +209,6 @@ describe('inventory-pipeline: the dashboard user pool (STEP 8)', () => {
     const [poolKey] = only(stack.resources('aws_cognito_user_pool'));
     expect(domain.domain).toBe(`test-inventory-\${substr(sha1(aws_cognito_user_pool.${poolKey}.id), 0, 10)}`);
     const outputs = stack.json.output ?? {};
-    expect(Object.keys(outputs).sort()).toEqual(['table_name', 'topic_arn', 'upload_bucket', 'user_pool_id']);
+    expect(Object.keys(outputs).sort()).toEqual(['dashboard_api_url', 'outcome_table_name', 'table_name', 'topic_arn', 'upload_bucket', 'user_pool_id']);
   });
 });

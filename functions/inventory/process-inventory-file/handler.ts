@@ -4,9 +4,11 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { Context, S3Event, S3EventRecord } from 'aws-lambda';
 import { requireEnv, requireIntegerEnv } from '../../shared/require-env';
 import { oversizedFileRejection, parseInventoryFile, type InventoryRejection } from './inventory-file';
+import { dashboardUploadOf } from '../shared/upload-outcome';
 import { writeInventoryItems } from './inventory-table';
 import { rejectionReport } from './rejection-report';
 import { readUpload, storeRejection } from './upload-bucket';
+import { recordUploadOutcome, type DecidedOutcome } from './upload-outcome-record';
 import {
   assertSeparatePrefixes,
   errorReportKeyFor,
@@ -21,6 +23,7 @@ const tableName = requireEnv('TABLE_NAME');
 const uploadPrefix = requireEnv('UPLOAD_PREFIX');
 const rejectedPrefix = requireEnv('REJECTED_PREFIX');
 const maxFileBytes = requireIntegerEnv('MAX_FILE_BYTES', 1);
+const outcomeTableName = requireEnv('OUTCOME_TABLE_NAME');
 assertSeparatePrefixes(uploadPrefix, rejectedPrefix);
 const logger = new Logger();
 // Endpoints come from AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL_DYNAMODB when set (local emulators).
@@ -88,6 +91,7 @@ async function processRecord(record: S3EventRecord): Promise<FileOutcome> {
       return await reject(upload, check.rejection, { bytes: content.bytes, contentType: content.contentType });
     }
     await writeInventoryItems(dynamodb, tableName, check.items);
+    await recordOutcome(upload, { status: 'written', products: check.items.length });
     logger.info('Inventory file written', {
       bucket,
       key,
@@ -107,6 +111,17 @@ async function processRecord(record: S3EventRecord): Promise<FileOutcome> {
   }
 }
 
+/**
+ * Records the outcome of an upload the dashboard made (`uploads/<sub>/<uploadId>.json`) for
+ * the page to show; any other upload has no record. After the table writes: a failure here
+ * throws, and the retry rewrites the same rows before recording again.
+ */
+async function recordOutcome(upload: UploadLocation, outcome: DecidedOutcome): Promise<void> {
+  const dashboardUpload = dashboardUploadOf(upload.key, uploadPrefix);
+  if (!dashboardUpload) return;
+  await recordUploadOutcome(dynamodb, outcomeTableName, { ...dashboardUpload, key: upload.key }, outcome, new Date());
+}
+
 async function reject(
   upload: UploadLocation,
   rejection: InventoryRejection,
@@ -117,6 +132,7 @@ async function reject(
   const copy = file === undefined ? undefined : { key: rejectedKey, ...file };
   const report = rejectionReport(upload, rejection, { rejectedCopyKey: copy?.key, rejectedAt: new Date() });
   await storeRejection(s3, upload.bucket, { copy, reportKey, report });
+  await recordOutcome(upload, { status: 'rejected', rejection });
   logger.warn('Rejected the inventory file; nothing was written to the table', {
     bucket: upload.bucket,
     key: upload.key,

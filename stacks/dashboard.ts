@@ -84,6 +84,8 @@ export class DashboardStack extends PipelineStack {
 
     const site = new SecureBucket(this, 'site-bucket', {
       ...(config.bucketSuffix ? { bucketName: name(`dashboard-site-${config.bucketSuffix}`) } : { bucketPrefix: name('dashboard-site-') }),
+      // Every file in it is built from the repository on each deploy: nothing to lose, in any environment.
+      forceDestroy: true,
     });
     const originAccess = new CloudfrontOriginAccessControl(this, 'site-access', {
       name: name('dashboard-site'),

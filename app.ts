@@ -9,7 +9,7 @@ import { STACK_IDS } from './stacks/stack-ids';
 import { StateBackendStack } from './stacks/state-backend';
 
 export interface BuildAppOptions {
-  /** Where the dashboard's site is built before synth copies it. @default dist/dashboard-site */
+  /** Where the dashboard's site is built before synth copies it. @default site-build/dashboard in the output folder */
   readonly siteBuildDir?: string;
 }
 

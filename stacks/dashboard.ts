@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { Construct } from 'constructs';
-import { AssetType, Fn, TerraformAsset, TerraformOutput } from 'cdktf';
+import { App, AssetType, Fn, TerraformAsset, TerraformOutput } from 'cdktf';
 import { CloudfrontDistribution, CloudfrontDistributionOrderedCacheBehavior } from '@cdktf/provider-aws/lib/cloudfront-distribution';
 import { CloudfrontFunction } from '@cdktf/provider-aws/lib/cloudfront-function';
 import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfront-origin-access-control';
@@ -10,7 +10,6 @@ import { CloudfrontResponseHeadersPolicy } from '@cdktf/provider-aws/lib/cloudfr
 import { S3BucketCorsConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-cors-configuration';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { PipelineConfig } from '../config';
-import { PROJECT_ROOT } from '../constructs/bundle';
 import { OpsAlarms } from '../constructs/ops-alarms';
 import type { RestApiAddress } from '../constructs/rest-api';
 import { CLOUDFRONT_METRICS_REGION, dashboardPanels, PipelineDashboard } from '../constructs/pipeline-dashboard';
@@ -62,7 +61,7 @@ export interface DashboardStackProps {
   readonly reportApi: DashboardApi;
   /**
    * Where the site is built before cdktf copies it into the stack's assets.
-   * @default dist/dashboard-site
+   * @default `site-build/<stack id>` in the app's output folder (cdktf.out)
    */
   readonly siteBuildDir?: string;
 }
@@ -85,6 +84,8 @@ export class DashboardStack extends PipelineStack {
 
     const site = new SecureBucket(this, 'site-bucket', {
       ...(config.bucketSuffix ? { bucketName: name(`dashboard-site-${config.bucketSuffix}`) } : { bucketPrefix: name('dashboard-site-') }),
+      // Every file in it is built from the repository on each deploy: nothing to lose, in any environment.
+      forceDestroy: true,
     });
     const originAccess = new CloudfrontOriginAccessControl(this, 'site-access', {
       name: name('dashboard-site'),
@@ -203,7 +204,9 @@ export class DashboardStack extends PipelineStack {
       ],
     });
 
-    this.uploadSite(site, props.siteBuildDir ?? join(PROJECT_ROOT, 'dist', 'dashboard-site'));
+    // In the app's output folder: two synths at once (a test suite's workers) never share one,
+    // and a build in a shared folder would be emptied under the other's copy.
+    this.uploadSite(site, props.siteBuildDir ?? resolve(App.of(this).outdir, 'site-build', id));
     new S3Object(this, 'config-json', {
       bucket: site.name,
       key: 'config.json',

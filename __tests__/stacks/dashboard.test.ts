@@ -42,6 +42,8 @@ describe('dashboard: the site bucket and its only reader', () => {
       restrict_public_buckets: true,
     });
     expect(only(stack.resources('aws_s3_bucket_ownership_controls'))[1]).toMatchObject({ rule: { object_ownership: 'BucketOwnerEnforced' } });
+    // Built from the repository on every deploy: emptied on destroy in any environment.
+    expect(stack.resource('aws_s3_bucket', bucketName)).toMatchObject({ bucket_prefix: 'test-dashboard-site-', force_destroy: true });
   });
 
   it('is read by CloudFront through an origin access control that signs every request', () => {

@@ -10,6 +10,7 @@ import { ApiGatewayAccountStack } from '../../stacks/api-gateway-account';
 import { InventoryPipelineStack } from '../../stacks/inventory-pipeline';
 import { OrdersPipelineStack } from '../../stacks/orders-pipeline';
 import { StateBackendStack } from '../../stacks/state-backend';
+import { synthDashboard } from '../support/dashboard-app';
 import { synthStack, ReportPipelineTestStack } from '../support/synth';
 
 const development = loadConfig({ PIPELINE_ENV: 'test', PIPELINE_PROFILE: 'development', ALARM_EMAIL: 'ops@example.com' });
@@ -17,7 +18,10 @@ const production = loadConfig({ PIPELINE_ENV: 'test', PIPELINE_PROFILE: 'product
 
 /** `type: argument` for every argument that differs, e.g. `aws_s3_bucket: force_destroy`. */
 function differingArguments(Stack: Parameters<typeof synthStack>[0], id: string): string[] {
-  const json = (config: typeof development) => JSON.parse(synthStack(Stack, id, config).synthesized) as StackJson;
+  return differingArgumentsOf((config) => JSON.parse(synthStack(Stack, id, config).synthesized) as StackJson);
+}
+
+function differingArgumentsOf(json: (config: typeof development) => StackJson): string[] {
   const differences = diffStacks(json(development), json(production));
   const changed = differences.flatMap(({ address, kind, changes }) => {
     if (kind !== 'changed') return [`${address} ${kind}`];
@@ -55,4 +59,9 @@ test.each([
   ],
 ] as const)('%s: production differs from development only in the documented arguments', (id, Stack, expected) => {
   expect(differingArguments(Stack, id)).toEqual(expected);
+});
+
+test('dashboard: production differs from development only in the documented arguments', () => {
+  // Nothing: the site bucket holds only what each deploy builds from the repository, so it is emptied on destroy in production too.
+  expect(differingArgumentsOf((config) => JSON.parse(synthDashboard(config).synthesized) as StackJson)).toEqual([]);
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Construct } from 'constructs';
@@ -33,16 +33,22 @@ class ProducerStack extends PipelineStack {
 
 export const PRODUCER_STACK = 'producer';
 
+// Loaded by each test file that synthesizes, so this runs after that file's tests.
+const synthesizedDirs: string[] = [];
+afterAll(() => {
+  for (const dir of synthesizedDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 const REMOTE_OUTPUT = /\$\{data\.terraform_remote_state\.cross-stack-reference-input-([A-Za-z0-9-]+)\.outputs\.([A-Za-z0-9_-]+)\}/g;
 
 /**
  * The dashboard stack synthesized as cdktf would, reading a producer stack through cross-stack
  * references (which only a whole app's synth writes: outputs in the producer, remote state in
- * the consumer). Its site is built in a folder of its own, so that suites running side by side
- * never build into the same one.
+ * the consumer), into a folder of its own, removed after the test file's last test.
  */
 export function synthDashboard(config: PipelineConfig = TEST_CONFIG) {
   const outdir = mkdtempSync(join(tmpdir(), 'dashboard-synth-'));
+  synthesizedDirs.push(outdir);
   const app = new App({ outdir });
   const producer = new ProducerStack(app, PRODUCER_STACK, config);
   const dashboard = new DashboardStack(app, 'dashboard', config, {
@@ -50,7 +56,6 @@ export function synthDashboard(config: PipelineConfig = TEST_CONFIG) {
     uploadBucket: { name: producer.uploadBucket.bucket },
     inventoryApi: { restApiId: 'inv4p1d000', stageName: 'v1' },
     reportApi: { restApiId: 'rep0rt1d00', stageName: 'v1' },
-    siteBuildDir: mkdtempSync(join(tmpdir(), 'dashboard-site-')),
   });
   app.synth();
   const read = (stackId: string) => readFileSync(join(outdir, 'stacks', stackId, 'cdk.tf.json'), 'utf8');

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { CognitoIdentityProviderClient, GetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
-import { InMemoryWebStorage, OidcClient, WebStorageStateStore } from 'oidc-client-ts';
+import { InMemoryWebStorage, OidcClient, WebStorageStateStore, type RefreshState } from 'oidc-client-ts';
 import { startLocalHostedUi, type RunningLocalHostedUi } from '../../../local/cognito/hosted-ui-server';
 import { LocalUserPool, type CreatedUser } from '../../../local/cognito/local-user-pool';
 
@@ -146,6 +146,28 @@ describe('the local hosted UI and cognito-idp endpoint', () => {
     const keys = createRemoteJWKSet(new URL(`${server.issuer}/.well-known/jwks.json`));
     await expect(jwtVerify(response.id_token!, keys, { issuer: server.issuer, audience: 'web' })).resolves.toBeDefined();
     await expect(jwtVerify(response.access_token, keys, { issuer: server.issuer })).resolves.toBeDefined();
+  });
+
+  it("renews and revokes with oidc-client-ts's own requests, as the page's silent renewal and sign-out make them", async () => {
+    const client = oidcClient();
+    const request = await client.createSigninRequest({});
+    const signedIn = await client.processSigninResponse((await signIn(new Browser(), request.url)).toString());
+    skewMs = 1000;
+
+    const renewed = await client.useRefreshToken({
+      // What UserManager keeps of a signed-in user (the class itself is not exported).
+      state: { refresh_token: signedIn.refresh_token!, id_token: signedIn.id_token, session_state: null, scope: signedIn.scope, profile: signedIn.profile } as RefreshState,
+    });
+    expect(renewed.access_token).not.toBe(signedIn.access_token);
+    expect(renewed.profile.sub).toBe(staff.sub);
+    await client.revokeToken(signedIn.refresh_token!, 'refresh_token');
+
+    for (const token of [signedIn.access_token, renewed.access_token]) {
+      expect(await pool.verifyAccessToken(token)).toMatchObject({ valid: false, refusal: 'revoked' });
+    }
+    // Cognito revokes refresh tokens only (their access tokens go with them): the page must
+    // set UserManager's revokeTokenTypes to ['refresh_token'], not its default of both.
+    await expect(client.revokeToken(renewed.access_token, 'access_token')).rejects.toThrow(/unsupported_token_type/);
   });
 
   it('shows an accessible sign-in page with no inline script or style, under a strict CSP', async () => {

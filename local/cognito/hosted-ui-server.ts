@@ -27,7 +27,7 @@ export interface LocalHostedUiOptions {
   readonly pool: LocalUserPool;
   /** @default 0: a free port */
   readonly port?: number;
-  /** @default the pool's clock (Date.now) */
+  /** For codes and sessions. @default the pool's clock */
   readonly now?: () => number;
   /** Told why a request was refused, for the terminal; the answers say as little as Cognito's. @default nothing */
   readonly log?: (line: string) => void;
@@ -53,11 +53,14 @@ interface Route {
 }
 
 const CORS_MAX_AGE_SECONDS = 600;
+/** A pool has one issuer at a time, so one server at a time may serve it. */
+const served = new WeakSet<LocalUserPool>();
 
 export async function startLocalHostedUi(options: LocalHostedUiOptions): Promise<RunningLocalHostedUi> {
   const { pool } = options;
+  if (served.has(pool)) throw new Error(`A local hosted UI already serves ${pool.poolId}: stop it first`);
   const log = options.log ?? (() => {});
-  const endpoints = new OAuthEndpoints({ pool, now: options.now ?? Date.now, log });
+  const endpoints = new OAuthEndpoints({ pool, now: options.now ?? pool.now, log });
   const wellKnown = `/${pool.poolId}/.well-known`;
   let origin = '';
 
@@ -124,12 +127,14 @@ export async function startLocalHostedUi(options: LocalHostedUiOptions): Promise
   const { port } = server.address() as AddressInfo;
   origin = `http://127.0.0.1:${port}`;
   const issuer = pool.serveIssuerAt(origin);
+  served.add(pool);
   return {
     url: origin,
     issuer,
     cognitoIdpEndpoint: origin,
     stop: () =>
       new Promise<void>((resolve, reject) => {
+        served.delete(pool);
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),

@@ -70,7 +70,7 @@ describe('the local hosted UI and cognito-idp endpoint', () => {
     pool.registerClient({ clientId: 'narrow', callbackUrls: ['http://localhost:9090/cb'], logoutUrls: [], allowedScopes: ['openid'] });
     staff = pool.createUser('staff@example.com');
     log = [];
-    server = await startLocalHostedUi({ pool, now, log: (line) => log.push(line) });
+    server = await startLocalHostedUi({ pool, log: (line) => log.push(line) });
   });
 
   afterAll(() => server.stop());
@@ -108,6 +108,10 @@ describe('the local hosted UI and cognito-idp endpoint', () => {
     const back = await signIn(browser, authorizeUrl({ code_challenge: challenge, state: 's1' }));
     return back.searchParams.get('code')!;
   }
+
+  it('serves a pool from one server at a time (a pool has one issuer)', async () => {
+    await expect(startLocalHostedUi({ pool })).rejects.toThrow(/already serves us-east-1_LocalTest/);
+  });
 
   it('publishes discovery and JWKS under its local issuer, with the endpoints on this server', async () => {
     expect(server.issuer).toBe(`${server.url}/${POOL_ID}`);

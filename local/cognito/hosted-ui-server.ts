@@ -141,10 +141,15 @@ export async function startLocalHostedUi(options: LocalHostedUiOptions): Promise
   };
 }
 
-/** The pool's OpenID Connect discovery document, as Cognito publishes it, pointing here. */
+/**
+ * The pool's OpenID Connect discovery document, as Cognito publishes it, pointing here.
+ * Cognito lists its `/logout` as `end_session_endpoint` although it takes `client_id` and
+ * `logout_uri` rather than OIDC's `post_logout_redirect_uri`: a client passes `logout_uri` itself.
+ */
 function discoveryDocument(origin: string, pool: LocalUserPool): Record<string, unknown> {
   return {
     authorization_endpoint: `${origin}/oauth2/authorize`,
+    end_session_endpoint: `${origin}/logout`,
     id_token_signing_alg_values_supported: ['RS256'],
     issuer: pool.issuer,
     jwks_uri: `${pool.issuer}/.well-known/jwks.json`,

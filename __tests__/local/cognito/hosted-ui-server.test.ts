@@ -124,6 +124,7 @@ describe('the local hosted UI and cognito-idp endpoint', () => {
       token_endpoint: `${server.url}/oauth2/token`,
       revocation_endpoint: `${server.url}/oauth2/revoke`,
       userinfo_endpoint: `${server.url}/oauth2/userInfo`,
+      end_session_endpoint: `${server.url}/logout`,
       jwks_uri: `${server.issuer}/.well-known/jwks.json`,
     });
     const jwks = (await (await fetch(discovery.jwks_uri)).json()) as { keys: Record<string, string>[] };
@@ -454,6 +455,20 @@ describe('the local hosted UI and cognito-idp endpoint', () => {
       expect(out.status).toBe(302);
       expect(out.headers.get('location')).toBe(`${APP}/`);
       expect(out.headers.getSetCookie()).toEqual(['cognito=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax']);
+      expect((await browser.request(authorizeUrl({ code_challenge: pkce().challenge }))).status).toBe(200);
+    });
+    it("signs out with oidc-client-ts's end-session request, given Cognito's logout_uri", async () => {
+      const browser = new Browser();
+      const client = oidcClient();
+      const request = await client.createSigninRequest({});
+      const signedIn = await client.processSigninResponse((await signIn(browser, request.url)).toString());
+
+      const signout = await client.createSignoutRequest({ id_token_hint: signedIn.id_token, extraQueryParams: { client_id: 'web', logout_uri: `${APP}/` } });
+      const out = await browser.request(signout.url);
+
+      expect(new URL(signout.url).pathname).toBe('/logout');
+      expect(out.status).toBe(302);
+      expect(out.headers.get('location')).toBe(`${APP}/`);
       expect((await browser.request(authorizeUrl({ code_challenge: pkce().challenge }))).status).toBe(200);
     });
   });

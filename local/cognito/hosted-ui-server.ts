@@ -27,7 +27,7 @@ export interface LocalHostedUiOptions {
   readonly pool: LocalUserPool;
   /** @default 0: a free port */
   readonly port?: number;
-  /** @default the pool's clock (Date.now) */
+  /** For codes and sessions. @default the pool's clock */
   readonly now?: () => number;
   /** Told why a request was refused, for the terminal; the answers say as little as Cognito's. @default nothing */
   readonly log?: (line: string) => void;
@@ -53,11 +53,14 @@ interface Route {
 }
 
 const CORS_MAX_AGE_SECONDS = 600;
+/** A pool has one issuer at a time, so one server at a time may serve it. */
+const served = new WeakSet<LocalUserPool>();
 
 export async function startLocalHostedUi(options: LocalHostedUiOptions): Promise<RunningLocalHostedUi> {
   const { pool } = options;
+  if (served.has(pool)) throw new Error(`A local hosted UI already serves ${pool.poolId}: stop it first`);
   const log = options.log ?? (() => {});
-  const endpoints = new OAuthEndpoints({ pool, now: options.now ?? Date.now, log });
+  const endpoints = new OAuthEndpoints({ pool, now: options.now ?? pool.now, log });
   const wellKnown = `/${pool.poolId}/.well-known`;
   let origin = '';
 
@@ -124,22 +127,29 @@ export async function startLocalHostedUi(options: LocalHostedUiOptions): Promise
   const { port } = server.address() as AddressInfo;
   origin = `http://127.0.0.1:${port}`;
   const issuer = pool.serveIssuerAt(origin);
+  served.add(pool);
   return {
     url: origin,
     issuer,
     cognitoIdpEndpoint: origin,
     stop: () =>
       new Promise<void>((resolve, reject) => {
+        served.delete(pool);
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),
   };
 }
 
-/** The pool's OpenID Connect discovery document, as Cognito publishes it, pointing here. */
+/**
+ * The pool's OpenID Connect discovery document, as Cognito publishes it, pointing here.
+ * Cognito lists its `/logout` as `end_session_endpoint` although it takes `client_id` and
+ * `logout_uri` rather than OIDC's `post_logout_redirect_uri`: a client passes `logout_uri` itself.
+ */
 function discoveryDocument(origin: string, pool: LocalUserPool): Record<string, unknown> {
   return {
     authorization_endpoint: `${origin}/oauth2/authorize`,
+    end_session_endpoint: `${origin}/logout`,
     id_token_signing_alg_values_supported: ['RS256'],
     issuer: pool.issuer,
     jwks_uri: `${pool.issuer}/.well-known/jwks.json`,

@@ -179,8 +179,9 @@ export class LocalUserPool {
   /** The app client `issueIdToken` and `issueAccessToken` issue to unless told otherwise. */
   readonly clientId: string;
   readonly passwordPolicy: PasswordPolicy;
+  /** The pool's clock, in milliseconds since the epoch: what token times are checked against. */
+  readonly now: () => number;
   private readonly key = new SigningKey();
-  private readonly now: () => number;
   private currentIssuer: string;
   private readonly users = new Map<string, StoredUser>();
   private readonly subsByEmail = new Map<string, string>();

@@ -15,7 +15,7 @@
 import { AuthorizationCodes } from './authorization-codes';
 import { appendCookie, type HttpExchange } from './http-exchange';
 import { HostedUiSessions, SESSION_SECONDS, type PendingAuthorization } from './hosted-ui-sessions';
-import type { AppClient, LocalUserPool, TokenSet } from './local-user-pool';
+import type { AppClient, LocalUser, LocalUserPool, TokenSet } from './local-user-pool';
 import { errorPage, pagePolicy, SIGN_IN_ERROR, signInPage } from './sign-in-page';
 
 export interface OAuthEndpointsOptions {
@@ -93,6 +93,8 @@ export class OAuthEndpoints {
       this.log(`login: refused ${JSON.stringify(email)} (no such user, or a wrong password)`);
       return this.showForm(exchange, authorization, { email, error: SIGN_IN_ERROR });
     }
+    // A new session id at every sign-in, so that a session id planted before it is worth nothing.
+    this.sessions.endSession(exchange.cookie(SESSION_COOKIE));
     const sessionId = this.sessions.startSession(user);
     appendCookie(exchange, `${SESSION_COOKIE}=${sessionId}; Path=/; Max-Age=${SESSION_SECONDS}; HttpOnly; SameSite=Lax`);
     const session = this.sessions.session(sessionId);
@@ -187,7 +189,7 @@ export class OAuthEndpoints {
     exchange.html(200, signInPage({ formToken, ...shown }), pagePolicy([new URL(authorization.redirectUri).origin]));
   }
 
-  private returnWithCode(exchange: HttpExchange, authorization: PendingAuthorization, user: NonNullable<ReturnType<LocalUserPool['user']>>, authTime: number): void {
+  private returnWithCode(exchange: HttpExchange, authorization: PendingAuthorization, user: LocalUser, authTime: number): void {
     const code = this.codes.issue({
       user,
       clientId: authorization.clientId,

@@ -100,3 +100,101 @@ describe('LocalUserPool', () => {
     }
   });
 });
+
+describe('LocalUserPool users, app clients and sessions', () => {
+  let now = Date.parse('2026-11-23T10:00:00Z');
+  const pool = new LocalUserPool({
+    pool: POOL_ARN,
+    now: () => now,
+    passwordPolicy: { minimumLength: 12, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: true },
+  });
+  pool.registerClient({ clientId: 'web', callbackUrls: ['http://localhost:8080/callback'], allowedScopes: ['openid', 'email', 'aws.cognito.signin.user.admin'], accessTokenValiditySeconds: 300 });
+  const ana = pool.createUser('Ana@Example.com', 'Correct-horse-9');
+  const ben = pool.createUser('ben@example.com');
+
+  it('creates users with a given password or a random one that meets the policy, and signs them in by email', () => {
+    expect(ana).toEqual({ username: ana.sub, sub: expect.stringMatching(/^[0-9a-f-]{36}$/), email: 'ana@example.com', password: 'Correct-horse-9' });
+    expect(ben.password).toHaveLength(20);
+    expect(pool.authenticate('ANA@example.com', 'Correct-horse-9')).toEqual({ username: ana.sub, sub: ana.sub, email: 'ana@example.com' });
+    expect(pool.authenticate('ben@example.com', ben.password)?.sub).toBe(ben.sub);
+    expect(pool.authenticate('ana@example.com', 'correct-horse-9')).toBeUndefined();
+    expect(pool.authenticate('nobody@example.com', 'Correct-horse-9')).toBeUndefined();
+  });
+
+  it("refuses a taken email and a password outside the pool's policy", () => {
+    expect(() => pool.createUser('ana@example.com')).toThrow('UsernameExistsException');
+    expect(() => pool.createUser('cai@example.com', 'password')).toThrow(/^InvalidPasswordException: Password did not conform with policy: Password not long enough/);
+    expect(() => pool.createUser('not an email')).toThrow('InvalidParameterException');
+  });
+
+  it("issues access tokens shaped like Cognito's: client_id, scope, username, origin_jti, jti, no aud", async () => {
+    const tokens = await pool.signIn(ana, 'web', ['openid', 'email', 'aws.cognito.signin.user.admin'], { nonce: 'n-1' });
+    const access = decode(tokens.accessToken.split('.')[1]);
+    const id = decode(tokens.idToken!.split('.')[1]);
+
+    expect(access).toEqual({
+      sub: ana.sub,
+      iss: pool.issuer,
+      version: 2,
+      client_id: 'web',
+      origin_jti: expect.any(String),
+      token_use: 'access',
+      scope: 'openid email aws.cognito.signin.user.admin',
+      auth_time: access.iat,
+      exp: (access.iat as number) + 300,
+      iat: Math.floor(now / 1000),
+      jti: expect.any(String),
+      username: ana.sub,
+    });
+    expect(id).toMatchObject({ aud: 'web', token_use: 'id', origin_jti: access.origin_jti, nonce: 'n-1', email: 'ana@example.com', at_hash: expect.any(String) });
+    expect(tokens.refreshToken).toMatch(/^[A-Za-z0-9_-]{64}$/);
+    expect(tokens.expiresIn).toBe(300);
+    const checked = await pool.verifyAccessToken(tokens.accessToken);
+    expect(checked).toMatchObject({ valid: true, user: { sub: ana.sub } });
+    expect((await pool.verify(tokens.idToken!)).valid).toBe(true);
+  });
+
+  it('issues no ID token without the openid scope', async () => {
+    const tokens = await pool.signIn(ana, 'web', ['aws.cognito.signin.user.admin']);
+    expect(tokens.idToken).toBeUndefined();
+  });
+
+  it('revokes by origin_jti: the access tokens of that sign-in, refreshed ones included, and nothing else', async () => {
+    const first = await pool.signIn(ana, 'web', ['openid']);
+    const second = await pool.signIn(ana, 'web', ['openid']);
+    const refreshed = await pool.refresh(first.refreshToken!, 'web');
+    if (!('tokens' in refreshed)) throw new Error(refreshed.reason);
+
+    expect(pool.revokeRefreshToken(first.refreshToken!, 'other')).toBe('other-client');
+    expect(pool.revokeRefreshToken(first.refreshToken!, 'web')).toBe('revoked');
+    expect(pool.revokeRefreshToken('never-issued', 'web')).toBe('unknown');
+
+    for (const token of [first.accessToken, refreshed.tokens.accessToken]) {
+      expect(await pool.verifyAccessToken(token)).toMatchObject({ valid: false, refusal: 'revoked' });
+    }
+    expect(await pool.refresh(first.refreshToken!, 'web')).toEqual({ error: 'invalid_grant', reason: 'the refresh token has been revoked' });
+    expect((await pool.verifyAccessToken(second.accessToken)).valid).toBe(true);
+  });
+
+  it('refuses expired access and refresh tokens, and tokens of the wrong use', async () => {
+    const tokens = await pool.signIn(ben, 'web', ['openid']);
+    expect(await pool.verifyAccessToken(tokens.idToken!)).toMatchObject({ valid: false, refusal: 'invalid', reason: 'token_use "id" is not access' });
+    expect(await pool.verifyAccessToken(await pool.issueAccessToken({ sub: ben.sub, clientId: 'nope' }))).toMatchObject({ valid: false, refusal: 'invalid' });
+    expect(await pool.verifyAccessToken(await pool.issueAccessToken({ sub: 'someone-else' }))).toMatchObject({ valid: false, refusal: 'unknown-user' });
+
+    now += 300_000;
+    expect(await pool.verifyAccessToken(tokens.accessToken)).toMatchObject({ valid: false, refusal: 'expired' });
+    now += 30 * 24 * 3600 * 1000;
+    expect(await pool.refresh(tokens.refreshToken!, 'web')).toMatchObject({ error: 'invalid_grant', reason: expect.stringMatching(/^the refresh token expired at /) });
+  });
+
+  it('moves its issuer to the local server that serves it, refusing tokens of the old one', async () => {
+    const served = new LocalUserPool({ pool: 'us-east-1_Served' });
+    const before = await served.issueIdToken({ email: 'a@b.c' });
+
+    expect(served.serveIssuerAt('http://127.0.0.1:4567/')).toBe('http://127.0.0.1:4567/us-east-1_Served');
+    expect(served.awsIssuer).toBe('https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Served');
+    expect(reasonOf(await served.verify(before))).toMatch(/^iss .* is not http:\/\/127.0.0.1:4567\/us-east-1_Served$/);
+    expect((await served.verify(await served.issueIdToken({ email: 'a@b.c' }))).valid).toBe(true);
+  });
+});

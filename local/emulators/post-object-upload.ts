@@ -10,6 +10,7 @@
 import { PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import busboy from 'busboy';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { POST_UPLOAD_METADATA_KEY } from './fauxqs';
 import { bodyTooLargeLocally, FAUXQS_MAX_BODY_BYTES } from './fauxqs-body-limit';
 import { judgePostForm, largestAllowedSize, postFileSizeRefusal, type AcceptedPost } from './post-policy';
 import type { LocalCredentials } from './presigned-request';
@@ -54,7 +55,8 @@ export function postObjectUploads(s3Endpoint: string, credentials: LocalCredenti
         ContentDisposition: upload.contentDisposition,
         ContentEncoding: upload.contentEncoding,
         Expires: expires && !Number.isNaN(expires.getTime()) ? expires : undefined,
-        Metadata: { ...upload.metadata },
+        // Says to fauxqs that this is a POST upload (reported as ObjectCreated:Post); not stored.
+        Metadata: { ...upload.metadata, [POST_UPLOAD_METADATA_KEY]: 'true' },
       }),
     );
     return ETag ?? '""';

@@ -23,7 +23,7 @@ export interface PostObjectUploads {
 
 /** The bucket a request uploads to by POST Object, or undefined when it is something else. */
 export function postObjectBucket(method: string | undefined, url: string | undefined, contentType: string | undefined): string | undefined {
-  if (method !== 'POST' || !/^multipart\/form-data\s*;/i.test(contentType ?? '')) return undefined;
+  if (method !== 'POST' || !/^multipart\/form-data\b/i.test(contentType ?? '')) return undefined;
   const { pathname, searchParams } = new URL(url ?? '/', 'http://local');
   // `?delete` is DeleteObjects; a bucket POST without a query is the upload.
   if ([...searchParams.keys()].length > 0) return undefined;

@@ -184,10 +184,20 @@ describe('refusals, in S3 XML with S3 codes, and nothing stored', () => {
     expect((await post(url, after)).status).toBe(204);
   });
 
+  test('a bucket that does not exist: 404 NoSuchBucket', async () => {
+    const { url, fields } = await presignedPost('uploads/sub-1/a.json', { Bucket: 'no-such-bucket', Conditions: [] });
+    const response = await post(url, form(fields, INVENTORY));
+    expect(response.status).toBe(404);
+    expect(await response.text()).toMatch(/<Code>NoSuchBucket<\/Code>/);
+  });
+
   test('a body that is not multipart/form-data as it claims: MalformedPOSTRequest', async () => {
     const response = await fetch(`${guard.endpoint}/${BUCKET}`, { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=x' }, body: '--x\r\nnot a part' });
     expect(response.status).toBe(400);
     expect(await response.text()).toMatch(/<Code>MalformedPOSTRequest<\/Code>/);
+    const noBoundary = await fetch(`${guard.endpoint}/${BUCKET}`, { method: 'POST', headers: { 'content-type': 'multipart/form-data' }, body: 'x' });
+    expect(noBoundary.status).toBe(400);
+    expect(await noBoundary.text()).toMatch(/<Code>MalformedPOSTRequest<\/Code>/);
   });
 });
 

@@ -59,6 +59,18 @@ afterAll(async () => {
   for (const server of pages) server.close();
 });
 
+/** The page's XMLHttpRequest, as far as used here: the project's TypeScript has no DOM library. */
+interface PageXmlHttpRequest {
+  readonly status: number;
+  readonly responseText: string;
+  readonly upload: { addEventListener(type: 'progress', listener: () => void): void };
+  addEventListener(type: 'load' | 'error', listener: () => void): void;
+  getResponseHeader(name: string): string | null;
+  open(method: string, url: string): void;
+  send(body: FormData): void;
+}
+declare const XMLHttpRequest: new () => PageXmlHttpRequest;
+
 interface Outcome {
   readonly status: number;
   readonly body: string;

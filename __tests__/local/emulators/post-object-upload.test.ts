@@ -225,7 +225,7 @@ test("fauxqs's own bucket POST, DeleteObjects, still passes through", async () =
 });
 
 describe("CORS, from each bucket's rules", () => {
-  const preflight = (bucket: string, headers: Record<string, string>) => fetch(`${guard.endpoint}/${bucket}`, { method: 'OPTIONS', headers });
+  const preflight = (bucket: string, headers: Record<string, string>, endpoint = guard.endpoint) => fetch(`${endpoint}/${bucket}`, { method: 'OPTIONS', headers });
 
   test("the dashboard's preflight for the upload POST is allowed, with the rule's terms", async () => {
     const response = await preflight(BUCKET, { origin: DASHBOARD, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' });
@@ -250,6 +250,23 @@ describe("CORS, from each bucket's rules", () => {
       expect(response.status).toBe(403);
       expect(response.headers.get('access-control-allow-origin')).toBeNull();
       expect(await response.text()).toMatch(/<Code>AccessForbidden<\/Code><Message>CORSResponse: This CORS request is not allowed\./);
+    }
+  });
+
+  test("a cors option that throws fails the request with 500 saying why, and the guard goes on", async () => {
+    const broken = await startPresignedUrlGuard(fauxqs.endpoint, {
+      credentials: LOCAL_CREDENTIALS,
+      cors: () => {
+        throw new Error('no stack read yet');
+      },
+    });
+    try {
+      const response = await preflight(BUCKET, { origin: DASHBOARD, 'access-control-request-method': 'POST' }, broken.endpoint);
+      expect(response.status).toBe(500);
+      expect(await response.text()).toMatch(/the local S3 guard failed: Error: no stack read yet/);
+      expect((await preflight(BUCKET, { origin: DASHBOARD, 'access-control-request-method': 'POST' }, broken.endpoint)).status).toBe(500);
+    } finally {
+      await broken.stop();
     }
   });
 

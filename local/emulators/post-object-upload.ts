@@ -10,6 +10,7 @@
 import { PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import busboy from 'busboy';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { POST_UPLOAD_METADATA_KEY } from './fauxqs';
 import { bodyTooLargeLocally, FAUXQS_MAX_BODY_BYTES } from './fauxqs-body-limit';
 import { judgePostForm, largestAllowedSize, postFileSizeRefusal, type AcceptedPost } from './post-policy';
 import type { LocalCredentials } from './presigned-request';
@@ -22,7 +23,7 @@ export interface PostObjectUploads {
 
 /** The bucket a request uploads to by POST Object, or undefined when it is something else. */
 export function postObjectBucket(method: string | undefined, url: string | undefined, contentType: string | undefined): string | undefined {
-  if (method !== 'POST' || !/^multipart\/form-data\s*;/i.test(contentType ?? '')) return undefined;
+  if (method !== 'POST' || !/^multipart\/form-data\b/i.test(contentType ?? '')) return undefined;
   const { pathname, searchParams } = new URL(url ?? '/', 'http://local');
   // `?delete` is DeleteObjects; a bucket POST without a query is the upload.
   if ([...searchParams.keys()].length > 0) return undefined;
@@ -54,7 +55,8 @@ export function postObjectUploads(s3Endpoint: string, credentials: LocalCredenti
         ContentDisposition: upload.contentDisposition,
         ContentEncoding: upload.contentEncoding,
         Expires: expires && !Number.isNaN(expires.getTime()) ? expires : undefined,
-        Metadata: { ...upload.metadata },
+        // Says to fauxqs that this is a POST upload (reported as ObjectCreated:Post); not stored.
+        Metadata: { ...upload.metadata, [POST_UPLOAD_METADATA_KEY]: 'true' },
       }),
     );
     return ETag ?? '""';

@@ -69,7 +69,22 @@ export async function startPresignedUrlGuard(s3Endpoint: string, { credentials, 
     incoming.pipe(counted).pipe(forwarded);
   };
 
+  const failed = (incoming: IncomingMessage, outgoing: ServerResponse, error: unknown) => {
+    incoming.resume();
+    if (!outgoing.headersSent) outgoing.writeHead(500, { 'content-type': 'text/plain' });
+    outgoing.end(`the local S3 guard failed: ${String(error)}`);
+  };
+
   const handle = (incoming: IncomingMessage, outgoing: ServerResponse, expectsContinue: boolean) => {
+    try {
+      judge(incoming, outgoing, expectsContinue);
+    } catch (error) {
+      // A caller's `cors` that throws, above all: the request fails, not the runtime.
+      failed(incoming, outgoing, error);
+    }
+  };
+
+  const judge = (incoming: IncomingMessage, outgoing: ServerResponse, expectsContinue: boolean) => {
     const path = new URL(incoming.url ?? '/', 'http://local').pathname;
     const [, bucket, ...key] = path.split('/').map(percentDecoded);
     if (bucket && incoming.method === 'OPTIONS') {
@@ -99,11 +114,7 @@ export async function startPresignedUrlGuard(s3Endpoint: string, { credentials, 
         if (expectsContinue) outgoing.writeContinue();
         forward(incoming, outgoing, corsHeaders);
       },
-      (error: unknown) => {
-        incoming.resume();
-        if (!outgoing.headersSent) outgoing.writeHead(500, { 'content-type': 'text/plain' });
-        outgoing.end(`the local S3 guard failed: ${String(error)}`);
-      },
+      (error: unknown) => failed(incoming, outgoing, error),
     );
   };
 

@@ -1,7 +1,7 @@
 /**
  * The AWS services a pipeline's functions reach, started locally side by side: fauxqs (SQS,
- * SNS, S3, the latter behind a guard that checks presigned links as S3 does and refuses
- * bodies over fauxqs's 11 MiB by name),
+ * SNS, S3, the latter behind a guard that checks presigned links as S3 does, refuses
+ * bodies over fauxqs's 11 MiB by name, takes browser POST uploads and answers CORS),
  * DynamoDB Local (tables and streams) only for a stack with a table, and MariaDB and the
  * local Secrets Manager only for a stack with a database. Also the SDK clients the runtime
  * itself uses, and the environment every function gets so that its own SDK clients reach
@@ -51,8 +51,12 @@ export interface LocalServicesOptions {
   readonly functionEndpoints?: Readonly<Partial<Record<FunctionEndpointService, string>>>;
   /** See LocalPipelineOptions. */
   readonly dynamodbEndpoint?: string;
-  /** Each bucket's CORS rules, asked for at each request (rules known once the stacks run). @default none */
-  readonly cors?: BucketCors;
+  /**
+   * Each bucket's CORS rules for the local S3 (local/stack/bucket-cors.ts reads them from
+   * the stacks); asked on every request, so it may learn them after provisioning.
+   * @default no bucket has a CORS configuration
+   */
+  readonly s3Cors?: BucketCors;
 }
 
 /** One set of services for every stack run together (`stacks`, all in one region). */
@@ -60,7 +64,7 @@ export async function startLocalServices(
   stacks: readonly SynthesizedStack[],
   parts: RunningParts,
   emit: EmitPipelineEvent,
-  { functionEndpoints = {}, dynamodbEndpoint: runningDynamoDb, cors }: LocalServicesOptions = {},
+  { functionEndpoints = {}, dynamodbEndpoint: runningDynamoDb, s3Cors }: LocalServicesOptions = {},
 ): Promise<LocalServices> {
   const regions = [...new Set(stacks.map((stack) => stack.region))];
   if (regions.length !== 1) throw new Error(`Stacks run together locally share one region; these are in ${regions.join(', ')}.`);
@@ -82,7 +86,7 @@ export async function startLocalServices(
     hasDatabase ? started(() => startSecretsManager({ region }), 'Secrets Manager (GetSecretValue)') : undefined,
   ] as const);
   const databases = mariadb && secrets ? { mariadb, secrets } : undefined;
-  const s3 = parts.add(await startPresignedUrlGuard(fauxqs.endpoint, { credentials: LOCAL_CREDENTIALS, cors }));
+  const s3 = parts.add(await startPresignedUrlGuard(fauxqs.endpoint, { credentials: LOCAL_CREDENTIALS, cors: s3Cors }));
 
   const clientConfig = { region, credentials: LOCAL_CREDENTIALS };
   const clients = {

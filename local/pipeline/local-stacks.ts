@@ -117,7 +117,7 @@ export async function startLocalStacks(options: LocalStacksOptions): Promise<Loc
       selected.map(({ stack }) => stack),
       parts,
       emit,
-      { ...options, cors: (bucket) => corsRules.get(bucket) },
+      { ...options, s3Cors: (bucket) => corsRules.get(bucket) },
     );
     const origins: { hostedUi?: string; s3: string; hosts: Map<string, string> } = { s3: services.endpoints.s3, hosts: new Map() };
     const localUrls = awsUrlMap(origins);

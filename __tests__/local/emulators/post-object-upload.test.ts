@@ -77,6 +77,8 @@ test('a browser upload with the presigned POST stores the object with its conten
 
   const stored = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
   expect(stored.ContentType).toBe('application/json');
+  // The mark that tells fauxqs how the object came is not kept.
+  expect(stored.Metadata).toEqual({});
   expect(await stored.Body?.transformToString()).toBe(INVENTORY);
 });
 
@@ -98,10 +100,11 @@ test('a POSTed uploads/...json object invokes the bucket notification, as a PUT 
     expect((await post(url, form(fields, INVENTORY))).status).toBe(204);
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'uploads/put.json', Body: INVENTORY, ContentType: 'application/json' }));
     await twoDelivered;
-    const objects = events.map((event) => (event as { Records: { s3: { bucket: { name: string }; object: { key: string; size: number } } }[] }).Records[0].s3);
-    expect(objects).toEqual([
-      expect.objectContaining({ bucket: expect.objectContaining({ name: BUCKET }), object: expect.objectContaining({ key: 'uploads/sub-1/posted.json', size: INVENTORY.length }) }),
-      expect.objectContaining({ bucket: expect.objectContaining({ name: BUCKET }), object: expect.objectContaining({ key: 'uploads/put.json', size: INVENTORY.length }) }),
+    const records = events.map((event) => (event as { Records: { eventName: string; s3: { bucket: { name: string }; object: { key: string; size: number } } }[] }).Records[0]);
+    // S3 names how each came to be.
+    expect(records.map(({ eventName, s3: { bucket, object } }) => [eventName, bucket.name, object.key, object.size])).toEqual([
+      ['ObjectCreated:Post', BUCKET, 'uploads/sub-1/posted.json', INVENTORY.length],
+      ['ObjectCreated:Put', BUCKET, 'uploads/put.json', INVENTORY.length],
     ]);
   } finally {
     await notifications.stop();
@@ -181,10 +184,20 @@ describe('refusals, in S3 XML with S3 codes, and nothing stored', () => {
     expect((await post(url, after)).status).toBe(204);
   });
 
+  test('a bucket that does not exist: 404 NoSuchBucket', async () => {
+    const { url, fields } = await presignedPost('uploads/sub-1/a.json', { Bucket: 'no-such-bucket', Conditions: [] });
+    const response = await post(url, form(fields, INVENTORY));
+    expect(response.status).toBe(404);
+    expect(await response.text()).toMatch(/<Code>NoSuchBucket<\/Code>/);
+  });
+
   test('a body that is not multipart/form-data as it claims: MalformedPOSTRequest', async () => {
     const response = await fetch(`${guard.endpoint}/${BUCKET}`, { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=x' }, body: '--x\r\nnot a part' });
     expect(response.status).toBe(400);
     expect(await response.text()).toMatch(/<Code>MalformedPOSTRequest<\/Code>/);
+    const noBoundary = await fetch(`${guard.endpoint}/${BUCKET}`, { method: 'POST', headers: { 'content-type': 'multipart/form-data' }, body: 'x' });
+    expect(noBoundary.status).toBe(400);
+    expect(await noBoundary.text()).toMatch(/<Code>MalformedPOSTRequest<\/Code>/);
   });
 });
 
@@ -212,7 +225,7 @@ test("fauxqs's own bucket POST, DeleteObjects, still passes through", async () =
 });
 
 describe("CORS, from each bucket's rules", () => {
-  const preflight = (bucket: string, headers: Record<string, string>) => fetch(`${guard.endpoint}/${bucket}`, { method: 'OPTIONS', headers });
+  const preflight = (bucket: string, headers: Record<string, string>, endpoint = guard.endpoint) => fetch(`${endpoint}/${bucket}`, { method: 'OPTIONS', headers });
 
   test("the dashboard's preflight for the upload POST is allowed, with the rule's terms", async () => {
     const response = await preflight(BUCKET, { origin: DASHBOARD, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' });
@@ -237,6 +250,23 @@ describe("CORS, from each bucket's rules", () => {
       expect(response.status).toBe(403);
       expect(response.headers.get('access-control-allow-origin')).toBeNull();
       expect(await response.text()).toMatch(/<Code>AccessForbidden<\/Code><Message>CORSResponse: This CORS request is not allowed\./);
+    }
+  });
+
+  test("a cors option that throws fails the request with 500 saying why, and the guard goes on", async () => {
+    const broken = await startPresignedUrlGuard(fauxqs.endpoint, {
+      credentials: LOCAL_CREDENTIALS,
+      cors: () => {
+        throw new Error('no stack read yet');
+      },
+    });
+    try {
+      const response = await preflight(BUCKET, { origin: DASHBOARD, 'access-control-request-method': 'POST' }, broken.endpoint);
+      expect(response.status).toBe(500);
+      expect(await response.text()).toMatch(/the local S3 guard failed: Error: no stack read yet/);
+      expect((await preflight(BUCKET, { origin: DASHBOARD, 'access-control-request-method': 'POST' }, broken.endpoint)).status).toBe(500);
+    } finally {
+      await broken.stop();
     }
   });
 

@@ -1,10 +1,14 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost, type PresignedPostOptions } from '@aws-sdk/s3-presigned-post';
-import { LOCAL_CREDENTIALS } from '../../../local/emulators/dynamodb-local';
 import { judgePostForm, postFileSizeRefusal, postPolicySignature, type AcceptedPost } from '../../../local/emulators/post-policy';
 import type { LocalCredentials } from '../../../local/emulators/presigned-request';
 import type { S3Error } from '../../../local/emulators/s3-error';
 
+/**
+ * The local runtime's key (LOCAL_CREDENTIALS of local/emulators/dynamodb-local.ts, written
+ * out: importing that module would make this a test that needs DynamoDB Local).
+ */
+const LOCAL_CREDENTIALS: LocalCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 const BUCKET = 'dev-inventory-uploads';
 const KEY = 'uploads/0f1e2d3c/5b6a.json';
 const MAX = 10 * 1024 * 1024;

@@ -14,7 +14,7 @@ describe('apiFunctions', () => {
         { functionArn: functionArn('users-authorizer'), trigger: 'REST API authorizer users (TOKEN)' },
       ]),
     );
-    expect(found.filter((entry) => entry.trigger.includes('(Lambda proxy)'))).toHaveLength(8);
+    expect(found.filter((entry) => entry.trigger.includes('(Lambda proxy)'))).toHaveLength(9);
   });
 
   it('leaves out a uri the resolver cannot resolve', () => {

@@ -6,6 +6,7 @@ import { ApiGatewayMethod } from '@cdktf/provider-aws/lib/api-gateway-method';
 import { ApiGatewayResource } from '@cdktf/provider-aws/lib/api-gateway-resource';
 import { ApiGatewayRestApi } from '@cdktf/provider-aws/lib/api-gateway-rest-api';
 import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
+import { CognitoUserPool } from '@cdktf/provider-aws/lib/cognito-user-pool';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -27,12 +28,14 @@ import { SynthesizedStack } from '../../../local/stack/synthesized-stack';
  *   GET  /cached/{id}  proxy to `items`, CUSTOM authorizer `cached` (TTL 300, Bearer only)
  *   GET  /whoami       MOCK, authorizer `users`; its template writes `$context.authorizer.*`
  *   GET  /stranger     proxy to `items`, authorizer `stranger`, whose function has no permission
+ *   GET  /claims       proxy to `items`, COGNITO_USER_POOLS authorizer of POOL_ARN
  * `items` may be invoked by this API for GET and POST on any path of any stage (and DELETE on /mine/*).
  */
 export const REGION = 'us-east-1';
 export const ACCOUNT = '111122223333';
 export const API_ID = 'abcde12345';
 export const STAGE = 'test';
+export const POOL_ARN = `arn:aws:cognito-idp:${REGION}:${ACCOUNT}:userpool/${REGION}_Staff0001`;
 export const functionArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
 export const methodArnOf = (method: string, path: string) => `arn:aws:execute-api:${REGION}:${ACCOUNT}:${API_ID}/${STAGE}/${method}/${path.replace(/^\//, '')}`;
 
@@ -54,6 +57,8 @@ export function synthesizeLambdaApi(): SynthesizedStack {
   const usersAuthorizer = authorizer('users', users, { authorizerResultTtlInSeconds: 0 });
   const cachedAuthorizer = authorizer('cached', cachedFn, { authorizerResultTtlInSeconds: 300, identityValidationExpression: 'Bearer .+' });
   const strangerAuthorizer = authorizer('stranger', strangerFn, { authorizerResultTtlInSeconds: 0 });
+  const pool = new CognitoUserPool(scope, 'staff', { name: 'staff' });
+  const cognitoAuthorizer = new ApiGatewayAuthorizer(scope, 'cognito', { restApiId, name: 'cognito', type: 'COGNITO_USER_POOLS', providerArns: [pool.arn] });
 
   const resource = (id: string, parentId: string, pathPart: string) => new ApiGatewayResource(scope, id, { restApiId, parentId, pathPart });
   const itemsResource = resource('items-resource', api.rootResourceId, 'items');
@@ -66,13 +71,14 @@ export function synthesizeLambdaApi(): SynthesizedStack {
   const forbidden = resource('forbidden-resource', api.rootResourceId, 'forbidden');
   const whoami = resource('whoami-resource', api.rootResourceId, 'whoami');
   const stranger = resource('stranger-resource', api.rootResourceId, 'stranger');
+  const claims = resource('claims-resource', api.rootResourceId, 'claims');
 
   const proxy = (id: string, resourceId: string, httpMethod: string, target: LambdaFunction, auth?: ApiGatewayAuthorizer, timeoutMilliseconds?: number) => {
     const method = new ApiGatewayMethod(scope, `${id}-method`, {
       restApiId,
       resourceId,
       httpMethod,
-      authorization: auth ? 'CUSTOM' : 'NONE',
+      authorization: auth ? (auth === cognitoAuthorizer ? 'COGNITO_USER_POOLS' : 'CUSTOM') : 'NONE',
       authorizerId: auth?.id,
     });
     new ApiGatewayIntegration(scope, `${id}-integration`, {
@@ -93,6 +99,7 @@ export function synthesizeLambdaApi(): SynthesizedStack {
   proxy('delete-mine', mineItem.id, 'DELETE', items, usersAuthorizer);
   proxy('get-cached', cachedItem.id, 'GET', items, cachedAuthorizer);
   proxy('stranger', stranger.id, 'GET', items, strangerAuthorizer);
+  proxy('claims', claims.id, 'GET', items, cognitoAuthorizer);
 
   const whoamiMethod = new ApiGatewayMethod(scope, 'whoami-method', { restApiId, resourceId: whoami.id, httpMethod: 'GET', authorization: 'CUSTOM', authorizerId: usersAuthorizer.id });
   new ApiGatewayIntegration(scope, 'whoami-integration', {
@@ -143,6 +150,8 @@ export function lambdaApiResolver(stack: SynthesizedStack): (value: string) => s
           return API_ID;
         case 'aws_api_gateway_rest_api.execution_arn':
           return `arn:aws:execute-api:${REGION}:${ACCOUNT}:${API_ID}`;
+        case 'aws_cognito_user_pool.arn':
+          return POOL_ARN;
         case 'aws_api_gateway_authorizer.id':
           return `auth-${name}`;
         default:

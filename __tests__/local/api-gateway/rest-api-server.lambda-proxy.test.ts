@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { startRestApi, type RunningRestApi } from '../../../local/api-gateway/rest-api-server';
-import { ACCOUNT, API_ID, functionArn, lambdaApiResolver, StubFunctions, synthesizeLambdaApi } from './lambda-api';
+import { LocalUserPool } from '../../../local/cognito/local-user-pool';
+import { ACCOUNT, API_ID, functionArn, lambdaApiResolver, POOL_ARN, StubFunctions, synthesizeLambdaApi } from './lambda-api';
 import { call, postJson } from './support';
 
 /**
@@ -165,6 +166,17 @@ describe('a REST API with Lambda proxy integrations', () => {
     expect((await call(`${api.url}/items/1`)).text).toBe('ran');
     expect((await postJson(`${api.url}/items`, '{}')).text).toBe('ran');
     expect(functions.calls).toHaveLength(2);
+  });
+
+  it("gives the function a Cognito authorizer's claims in requestContext.authorizer.claims", async () => {
+    const pool = new LocalUserPool({ pool: POOL_ARN });
+    await api.stop();
+    api = await startRestApi({ stack, resolve, backends: {}, lambda: functions.invoke, userPools: new Map([[POOL_ARN, pool]]) });
+
+    const answer = await call(`${api.url}/claims`, { headers: { Authorization: pool.issueIdToken({ email: 'staff@example.com' }) } });
+
+    expect(answer.status).toBe(200);
+    expect((answer.json as APIGatewayProxyEvent).requestContext.authorizer).toEqual({ claims: expect.objectContaining({ email: 'staff@example.com', token_use: 'id' }) });
   });
 
   it('answers 500 and says so in the execution log when no Lambda invoker was given', async () => {

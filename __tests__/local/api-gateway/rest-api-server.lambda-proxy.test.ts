@@ -173,7 +173,7 @@ describe('a REST API with Lambda proxy integrations', () => {
     await api.stop();
     api = await startRestApi({ stack, resolve, backends: {}, lambda: functions.invoke, userPools: new Map([[POOL_ARN, pool]]) });
 
-    const answer = await call(`${api.url}/claims`, { headers: { Authorization: pool.issueIdToken({ email: 'staff@example.com' }) } });
+    const answer = await call(`${api.url}/claims`, { headers: { Authorization: await pool.issueIdToken({ email: 'staff@example.com' }) } });
 
     expect(answer.status).toBe(200);
     expect((answer.json as APIGatewayProxyEvent).requestContext.authorizer).toEqual({ claims: expect.objectContaining({ email: 'staff@example.com', token_use: 'id' }) });

@@ -1,17 +1,23 @@
 import { LocalUserPool } from '../../../local/cognito/local-user-pool';
 import { appClients, registerAppClients } from '../../../local/stack/app-clients';
 import { userPools } from '../../../local/stack/user-pools';
-import { SynthesizedStack, type StackJson } from '../../../local/stack/synthesized-stack';
+import { REMOTE_STATE, SynthesizedStack, type StackJson } from '../../../local/stack/synthesized-stack';
 import { InventoryPipelineStack } from '../../../stacks/inventory-pipeline';
+import { synthDashboard } from '../../support/dashboard-app';
 import { synthStack } from '../../support/synth';
 
 const POOL_ID = 'us-east-1_LocalPool';
 // As the local runtime resolves them (see local/provision/provisioned-stack.ts).
+// The dashboard's client names the inventory pool by a cross-stack reference: its id here.
 const resolve = (stack: SynthesizedStack) => (value: string) =>
-  stack.resolve(value, (type, name, attribute) => (type === 'aws_cognito_user_pool' ? { id: POOL_ID, arn: `arn:aws:cognito-idp:us-east-1:000000000000:userpool/${POOL_ID}` }[attribute] : `local-client-${name}`) ?? '');
+  stack.resolve(value, (type, name, attribute) =>
+    type === REMOTE_STATE ? POOL_ID : ((type === 'aws_cognito_user_pool' ? { id: POOL_ID, arn: `arn:aws:cognito-idp:us-east-1:000000000000:userpool/${POOL_ID}` }[attribute] : `local-client-${name}`) ?? ''),
+  );
 
 describe("the stack's user pools and app clients, as a local pool takes them", () => {
   const { stack } = synthStack(InventoryPipelineStack, 'inventory-pipeline');
+  // The web client is the dashboard stack's, on the inventory pool.
+  const { stack: dashboard } = synthDashboard();
 
   it("reads the inventory pool's password policy", () => {
     expect(userPools(stack, resolve(stack))).toEqual([
@@ -22,7 +28,7 @@ describe("the stack's user pools and app clients, as a local pool takes them", (
   });
 
   it("reads the web client's URLs, scopes and token lifetimes in seconds", () => {
-    const [client] = appClients(stack, resolve(stack));
+    const [client] = appClients(dashboard, resolve(dashboard));
 
     expect(client).toEqual({
       clientId: expect.stringMatching(/^local-client-/),
@@ -38,9 +44,9 @@ describe("the stack's user pools and app clients, as a local pool takes them", (
 
   it('registers only the clients of the given pool', () => {
     const pool = new LocalUserPool({ pool: POOL_ID });
-    const elsewhere = { ...appClients(stack, resolve(stack))[0], clientId: 'other', userPoolId: 'us-east-1_Other' };
+    const elsewhere = { ...appClients(dashboard, resolve(dashboard))[0], clientId: 'other', userPoolId: 'us-east-1_Other' };
 
-    const registered = registerAppClients(pool, [...appClients(stack, resolve(stack)), elsewhere]);
+    const registered = registerAppClients(pool, [...appClients(dashboard, resolve(dashboard)), elsewhere]);
 
     expect(registered.map(({ clientId }) => clientId)).toEqual([expect.stringMatching(/^local-client-/)]);
     expect(pool.appClient(registered[0].clientId)).toEqual(registered[0]);

@@ -39,16 +39,35 @@ const COMPARE: Record<SortField, (a: Product, b: Product) => number> = {
 };
 
 /**
+ * Sorted copies of one catalog snapshot, per sort and order: made once, so that every
+ * further page of that order costs a filter and a slice. Dropped with the snapshot.
+ */
+const sortedCopies = new WeakMap<readonly IndexedProduct[], Map<string, readonly IndexedProduct[]>>();
+
+function sortedBy(products: readonly IndexedProduct[], sort: SortField, order: 'asc' | 'desc'): readonly IndexedProduct[] {
+  let copies = sortedCopies.get(products);
+  if (!copies) sortedCopies.set(products, (copies = new Map()));
+  const key = `${sort} ${order}`;
+  let sorted = copies.get(key);
+  if (!sorted) {
+    const direction = order === 'asc' ? 1 : -1;
+    const compare = COMPARE[sort];
+    sorted = [...products].sort((a, b) => direction * (compare(a, b) || (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0)));
+    copies.set(key, sorted);
+  }
+  return sorted;
+}
+
+/**
  * One page of the products matching the search, sorted. Ties are broken by productId (the
  * key, so unique), in the same direction, so that pages never overlap or skip a product.
  * A page past the last is empty, not an error: a search may have narrowed the list.
  */
 export function productPage(products: readonly IndexedProduct[], query: ProductQuery, lowStockThreshold: number): ProductPage {
   const needle = query.search.toLowerCase();
-  const matching = needle === '' ? [...products] : products.filter((p) => p.searchText.productId.includes(needle) || p.searchText.name.includes(needle));
-  const direction = query.order === 'asc' ? 1 : -1;
-  const compare = COMPARE[query.sort];
-  matching.sort((a, b) => direction * (compare(a, b) || (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0)));
+  const sorted = sortedBy(products, query.sort, query.order);
+  // Filtering keeps the sorted order.
+  const matching = needle === '' ? sorted : sorted.filter((p) => p.searchText.productId.includes(needle) || p.searchText.name.includes(needle));
   const start = (query.page - 1) * query.pageSize;
   const items = matching.slice(start, start + query.pageSize).map(({ productId, name, quantity, price }) => ({
     productId,

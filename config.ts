@@ -13,8 +13,8 @@
  * | ALARM_SMS           | (none)      | phone number in E.164 form subscribed by SMS to the ops topics; none = no SMS subscription |
  * | BUCKET_SUFFIX       | (none)      | ends the S3 bucket names (the labs' "yourname"); none = Terraform appends a unique suffix |
  * | LOW_STOCK_THRESHOLD | `5`         | inventory: alert when a product's quantity falls to or below this |
- * | COGNITO_CALLBACK_URLS | `http://localhost:8080/callback` | inventory: comma-separated URLs the hosted UI may return to after sign-in |
- * | COGNITO_LOGOUT_URLS | `http://localhost:8080/` | inventory: comma-separated URLs the hosted UI may return to after sign-out |
+ * | COGNITO_CALLBACK_URLS | (none)    | dashboard: comma-separated URLs, besides the dashboard's own `https://<distribution>/callback`, the hosted UI may return to after sign-in; their origins may also POST uploads |
+ * | COGNITO_LOGOUT_URLS | (none)      | dashboard: comma-separated URLs, besides the dashboard's own `https://<distribution>/`, the hosted UI may return to after sign-out |
  * | REPORT_USER_POOL_ARN | (none)    | report: an existing Cognito user pool whose users may ask for reports; none = the stack's own pool |
  * | REPORT_DB_ENDPOINT, REPORT_DB_SECRET_ARN, REPORT_DB_SUBNET_IDS, REPORT_DB_SECURITY_GROUP_ID | (none) | report: an existing MySQL database to use instead of the stack's own Aurora cluster; all four together (REPORT_DB_PORT optional, default 3306) |
  * | STATE_BUCKET        | (none)      | S3 bucket (the state-backend stack's) holding every other stack's Terraform state, locked by a lock file; none = local state files |
@@ -48,7 +48,9 @@ export interface PipelineConfig {
   /** When undefined, bucket names end in a suffix Terraform makes unique. */
   readonly bucketSuffix?: string;
   readonly lowStockThreshold: number;
+  /** Extra sign-in callback URLs of the dashboard's app client; its own is always there. */
   readonly callbackUrls: string[];
+  /** Extra sign-out URLs of the dashboard's app client; its own is always there. */
   readonly logoutUrls: string[];
   /** When undefined, the report pipeline has a user pool of its own. */
   readonly reportUserPoolArn?: string;
@@ -82,9 +84,6 @@ export class ConfigError extends Error {
 export const DEFAULT_ENVIRONMENT = 'dev';
 export const DEFAULT_REGION = 'us-east-1';
 export const DEFAULT_LOW_STOCK_THRESHOLD = 5;
-// Cognito accepts plain http only for localhost: where a dashboard runs during development.
-export const DEFAULT_CALLBACK_URLS = ['http://localhost:8080/callback'];
-export const DEFAULT_LOGOUT_URLS = ['http://localhost:8080/'];
 
 // Lowercase so it is valid in every AWS name it prefixes (S3 buckets included);
 // short so the longest derived IAM role name stays within IAM's 64 characters.
@@ -128,8 +127,9 @@ export function loadConfig(env: Env = process.env): PipelineConfig {
   const alarmSms = readVariable(env, 'ALARM_SMS');
   const bucketSuffix = readVariable(env, 'BUCKET_SUFFIX');
   const lowStockThreshold = readVariable(env, 'LOW_STOCK_THRESHOLD') ?? String(DEFAULT_LOW_STOCK_THRESHOLD);
-  const callbackUrls = readList(env, 'COGNITO_CALLBACK_URLS') ?? DEFAULT_CALLBACK_URLS;
-  const logoutUrls = readList(env, 'COGNITO_LOGOUT_URLS') ?? DEFAULT_LOGOUT_URLS;
+  // None by default: the dashboard's client always has the dashboard's own URLs.
+  const callbackUrls = readList(env, 'COGNITO_CALLBACK_URLS') ?? [];
+  const logoutUrls = readList(env, 'COGNITO_LOGOUT_URLS') ?? [];
   const reportUserPoolArn = readVariable(env, 'REPORT_USER_POOL_ARN');
   const database = readExistingDatabase(env);
   const stateBucket = readVariable(env, 'STATE_BUCKET');
@@ -270,7 +270,7 @@ function redirectUrlProblems(name: string, urls: string[]): string[] {
 
 /** What synth tells a person who has not configured an email yet. */
 export function configHints(config: PipelineConfig): string[] {
-  return [...notificationHints(config), ...alarmHints(config)];
+  return [...notificationHints(config), ...alarmHints(config), ...dashboardHints(config)];
 }
 
 function notificationHints(config: PipelineConfig): string[] {
@@ -286,5 +286,14 @@ function alarmHints(config: PipelineConfig): string[] {
   return [
     'ALARM_EMAIL is not set: the alarms publish to each pipeline\'s ops topic, which nobody is subscribed to. ' +
       'Set it to be told when something fails, e.g. ALARM_EMAIL=ops@example.com npm run cdktf -- deploy <stack>',
+  ];
+}
+
+// CloudFront publishes its metrics in us-east-1 only, and an alarm watches its own region's.
+function dashboardHints(config: PipelineConfig): string[] {
+  if (config.region === 'us-east-1') return [];
+  return [
+    `PIPELINE_REGION is ${config.region}: the dashboard's CloudFront distribution has no 5xx alarm, since CloudFront ` +
+      'publishes its metrics in us-east-1 only (its CloudWatch dashboard still shows them).',
   ];
 }

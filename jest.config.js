@@ -13,8 +13,11 @@ module.exports = {
   // Type checking is `npm run typecheck`; ts-jest only transpiles, which keeps the suite fast.
   transform: {
     '^.+\\.sql$': '<rootDir>/__tests__/support/sql-text-transform.js',
+    // jose ships ES modules only, which jest's CommonJS runtime cannot load as they are.
+    '^.+/node_modules/jose/.+\\.js$': ['ts-jest', { tsconfig: { module: 'commonjs', moduleResolution: 'node10', isolatedModules: true, allowJs: true } }],
     '^.+\\.ts$': ['ts-jest', { tsconfig: { module: 'commonjs', moduleResolution: 'node10', isolatedModules: true } }],
   },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   setupFilesAfterEnv: ['<rootDir>/setup.js'],
   testTimeout: 60000,
   // Jest's default on 2 cores is one worker; most suites spend their time waiting on

@@ -14,8 +14,9 @@ describe('loadConfig', () => {
       notificationSms: undefined,
       bucketSuffix: undefined,
       lowStockThreshold: 5,
-      callbackUrls: ['http://localhost:8080/callback'],
-      logoutUrls: ['http://localhost:8080/'],
+      // The dashboard's client has its own URLs (the distribution's); these are only extra ones.
+      callbackUrls: [],
+      logoutUrls: [],
       reportUserPoolArn: undefined,
       reportDatabase: undefined,
       stateBucket: undefined,
@@ -62,7 +63,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ STATE_BUCKET: name })).toThrow(message);
   });
 
-  it('reads the inventory settings', () => {
+  it('reads the inventory, report and dashboard settings', () => {
     const config = loadConfig({
       BUCKET_SUFFIX: 'jane-doe',
       LOW_STOCK_THRESHOLD: '0',
@@ -172,6 +173,12 @@ describe('loadConfig', () => {
     expect(configHints(loadConfig({ NOTIFICATION_EMAIL: 'ops@example.com', ALARM_EMAIL: 'ops@example.com' }))).toEqual([]);
   });
 
+  it("says so when the dashboard's CloudFront alarm cannot exist (outside us-east-1)", () => {
+    const quiet = { NOTIFICATION_EMAIL: 'ops@example.com', ALARM_EMAIL: 'ops@example.com' };
+    expect(configHints(loadConfig({ ...quiet, PIPELINE_REGION: 'eu-west-2' }))).toEqual([expect.stringMatching(/^PIPELINE_REGION is eu-west-2: the dashboard's CloudFront distribution has no 5xx alarm/)]);
+    expect(configHints(loadConfig(quiet))).toEqual([]);
+  });
+
   it('reads ALARM_EMAIL and ALARM_SMS, and says so when no one will hear the alarms', () => {
     expect(loadConfig({ ALARM_EMAIL: ' ops@example.com ', ALARM_SMS: '+14155550100' })).toMatchObject({
       alarmEmail: 'ops@example.com',
@@ -226,9 +233,10 @@ describe('the cdktf app (scripts/run-app.js)', () => {
     expect(result.stderr).not.toContain('NOTIFICATION_EMAIL');
     expect(result.status).toBe(0);
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
-    expect(Object.keys(manifest.stacks).sort()).toEqual(['api-gateway-account', 'inventory-pipeline', 'orders-pipeline', 'report-pipeline', 'state-backend']);
+    expect(Object.keys(manifest.stacks).sort()).toEqual(['api-gateway-account', 'dashboard', 'inventory-pipeline', 'orders-pipeline', 'report-pipeline', 'state-backend']);
     // What `cdktf deploy '*'` orders the stacks by.
     expect(manifest.stacks['orders-pipeline'].dependencies).toEqual(['api-gateway-account']);
-    expect(manifest.stacks['report-pipeline'].dependencies).toEqual(['api-gateway-account']);
+    expect(manifest.stacks['report-pipeline'].dependencies.sort()).toEqual(['api-gateway-account', 'inventory-pipeline']);
+    expect(manifest.stacks.dashboard.dependencies.sort()).toEqual(['inventory-pipeline', 'report-pipeline']);
   });
 });

@@ -6,7 +6,8 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { arnPart } from './arn';
 import { createAwsIntegrationApi } from './aws-integration-api';
 import { ServiceRole } from './iam/service-role';
-import { CognitoAuthorizerProps, JsonRestApiProps } from './rest-api';
+import { LambdaRoute } from './lambda-routes';
+import { ApiAuthorizer, ApiAuthorizerProps, JsonRestApiProps } from './rest-api';
 import { grantStartExecution } from './state-machine';
 
 /**
@@ -16,6 +17,16 @@ import { grantStartExecution } from './state-machine';
  */
 const JSON_ESCAPE = String.raw`.replaceAll("\\'", "'")`;
 
+/** Where the caller's email is: a TOKEN authorizer's context, or a Cognito authorizer's ID token claims. */
+export const TOKEN_AUTHORIZER_EMAIL = 'context.authorizer.email';
+export const COGNITO_AUTHORIZER_EMAIL = 'context.authorizer.claims.email';
+export type CallerEmail = typeof TOKEN_AUTHORIZER_EMAIL | typeof COGNITO_AUTHORIZER_EMAIL;
+
+/** The email variable the authorizer fills. */
+export function callerEmailOf(authorizer: ApiAuthorizerProps): CallerEmail {
+  return 'userPoolArns' in authorizer ? COGNITO_AUTHORIZER_EMAIL : TOKEN_AUTHORIZER_EMAIL;
+}
+
 /**
  * The StartExecution request. The execution input is a JSON document inside a JSON
  * string, so every value is escaped once for the input document and once more for the
@@ -23,12 +34,14 @@ const JSON_ESCAPE = String.raw`.replaceAll("\\'", "'")`;
  *
  *     {"request": <the validated body>, "requestedBy": "<the caller's email claim>"}
  *
- * The email comes from the ID token the authorizer verified, never from the body.
+ * The email comes from the authorizer, never from the body: a TOKEN authorizer's context
+ * (the user Cognito vouched for when it accepted the caller's access token), or the
+ * claims of the ID token a COGNITO_USER_POOLS authorizer verified.
  */
-export function startExecutionTemplate(stateMachineArn: string): string {
+export function startExecutionTemplate(stateMachineArn: string, callerEmail: CallerEmail = TOKEN_AUTHORIZER_EMAIL): string {
   return [
     `#set($request = $util.escapeJavaScript($input.json('$'))${JSON_ESCAPE})`,
-    `#set($requestedBy = $util.escapeJavaScript("$!context.authorizer.claims.email")${JSON_ESCAPE})`,
+    `#set($requestedBy = $util.escapeJavaScript("$!${callerEmail}")${JSON_ESCAPE})`,
     `#set($requestedBy = $util.escapeJavaScript($requestedBy)${JSON_ESCAPE})`,
     String.raw`{"stateMachineArn": "${stateMachineArn}", "input": "{\"request\": $request, \"requestedBy\": \"$requestedBy\"}"}`,
   ].join('\n');
@@ -52,14 +65,20 @@ export interface ApiGatewayToStepFunctionsProps extends JsonRestApiProps {
   readonly roleName: string;
   /** The (STANDARD) state machine each valid POST starts an execution of. */
   readonly stateMachineArn: string;
-  /** Only callers with an ID token of these user pools get through; anonymous requests get a JSON 401. */
-  readonly authorizer: CognitoAuthorizerProps;
+  /**
+   * Only callers this authorizer lets through; others get a JSON 401. The caller's email
+   * (a TOKEN authorizer's context `email`, or the ID token's `email` claim) becomes the
+   * execution input's `requestedBy`.
+   */
+  readonly authorizer: ApiAuthorizerProps;
+  /** More routes on the same API and authorizer, each to a function (e.g. an execution's status). @default none */
+  readonly lambdaRoutes?: LambdaRoute[];
 }
 
 /**
  * A regional REST API whose POST / starts an execution of a state machine through the
- * AWS service integration (StartExecution, no function in between) for a caller signed
- * in to a Cognito user pool, with request validation, JSON errors, access logs, tracing
+ * AWS service integration (StartExecution, no function in between) for a caller its
+ * TOKEN authorizer lets through, with request validation, JSON errors, access logs, tracing
  * and throttling on its stage. The client gets 202 with the execution id.
  */
 export class ApiGatewayToStepFunctions extends Construct {
@@ -68,6 +87,7 @@ export class ApiGatewayToStepFunctions extends Construct {
   readonly stage: ApiGatewayStage;
   readonly accessLogGroup: CloudwatchLogGroup;
   readonly integration: ApiGatewayIntegration;
+  readonly authorizer: ApiAuthorizer;
 
   constructor(scope: Construct, id: string, props: ApiGatewayToStepFunctionsProps) {
     super(scope, id);
@@ -79,8 +99,8 @@ export class ApiGatewayToStepFunctions extends Construct {
         id: 'start-execution',
         // The Step Functions API action in the state machine's own partition and region.
         uri: `arn:${arnPart(stateMachineArn, 'partition')}:apigateway:${arnPart(stateMachineArn, 'region')}:states:action/StartExecution`,
-        requestTemplate: startExecutionTemplate(stateMachineArn),
-        fingerprintedRequestTemplate: startExecutionTemplate('<state machine>'),
+        requestTemplate: startExecutionTemplate(stateMachineArn, callerEmailOf(props.authorizer)),
+        fingerprintedRequestTemplate: startExecutionTemplate('<state machine>', callerEmailOf(props.authorizer)),
       },
       success: { statusCode: '202', template: EXECUTION_STARTED_TEMPLATE },
       failureTemplate: START_FAILED_TEMPLATE,
@@ -91,11 +111,12 @@ export class ApiGatewayToStepFunctions extends Construct {
       referenceTriggers: { stateMachineArn },
     });
     ({ role: this.role, api: this.restApi, integration: this.integration, stage: this.stage, accessLogGroup: this.accessLogGroup } = parts);
+    this.authorizer = parts.authorizer!;
     // Its construct id was `start` before grants were named: deployed stacks move it.
     grantStartExecution(this.role, stateMachineArn, { formerId: 'start' });
   }
 
-  /** The URL clients POST to, with `Authorization: <Cognito ID token>`. */
+  /** The URL clients POST to, with `Authorization: <Cognito access token>`. */
   get url(): string {
     return this.stage.invokeUrl;
   }

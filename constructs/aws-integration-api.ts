@@ -4,10 +4,12 @@ import { ApiGatewayRestApi } from '@cdktf/provider-aws/lib/api-gateway-rest-api'
 import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { ServiceRole } from './iam/service-role';
+import { addLambdaRoutes, LambdaRoute } from './lambda-routes';
 import {
   addGatewayResponses,
   addJsonResponses,
-  CognitoAuthorizerProps,
+  ApiAuthorizer,
+  ApiAuthorizerProps,
   createJsonPostMethod,
   DEFAULT_ERROR_TEMPLATE,
   deployStage,
@@ -23,8 +25,10 @@ export interface AwsIntegrationApiProps extends JsonRestApiProps {
   readonly roleName: string;
   /** The role's description: what the API may do with it. */
   readonly roleDescription: string;
-  /** Only callers with an ID token of these user pools get through. @default none: anyone may call */
-  readonly authorizer?: CognitoAuthorizerProps;
+  /** Who may call. @default none: anyone may call */
+  readonly authorizer?: ApiAuthorizerProps;
+  /** More routes, each to a function (Lambda proxy), behind the same authorizer. @default none */
+  readonly lambdaRoutes?: LambdaRoute[];
   /** The AWS service action POST / calls. */
   readonly integration: AwsServiceAction;
   /** The response to a request the service accepted. */
@@ -67,6 +71,8 @@ export interface AwsIntegrationApi {
   readonly integration: ApiGatewayIntegration;
   readonly stage: ApiGatewayStage;
   readonly accessLogGroup: CloudwatchLogGroup;
+  /** Present when the API has an authorizer. */
+  readonly authorizer?: ApiAuthorizer;
 }
 
 /**
@@ -101,6 +107,7 @@ export function createAwsIntegrationApi(scope: Construct, props: AwsIntegrationA
     { statusCode: '500', selectionPattern: '[45]\\d{2}', template: props.failureTemplate },
   ]);
   const gatewayResponseResources = addGatewayResponses(scope, post.api, props.invalidBodyMessage, gatewayResponses);
+  const routes = addLambdaRoutes(scope, post.api, props.lambdaRoutes ?? [], post.authorizer);
 
   const deployed = deployStage(scope, post.api, {
     ...props,
@@ -112,11 +119,14 @@ export function createAwsIntegrationApi(scope: Construct, props: AwsIntegrationA
         invalidBodyTemplate: invalidBodyTemplate(props.invalidBodyMessage),
         errors: [props.failureTemplate, DEFAULT_ERROR_TEMPLATE],
         ...(gatewayResponses.length > 0 ? { gatewayResponses: gatewayResponses.map((response) => response.type) } : {}),
+        ...(routes.fingerprinted.length > 0 ? { lambdaRoutes: routes.fingerprinted } : {}),
+        ...(post.authorizer?.authorization === 'CUSTOM' ? { authorizer: 'TOKEN' } : {}),
       }),
       ...props.referenceTriggers,
-      ...(props.authorizer ? { userPoolArns: props.authorizer.userPoolArns.join(',') } : {}),
+      ...post.authorizer?.triggers,
+      ...routes.triggers,
     },
-    dependsOn: [post.method, integration, ...responses, ...gatewayResponseResources],
+    dependsOn: [post.method, integration, ...responses, ...gatewayResponseResources, ...(post.authorizer?.dependables ?? []), ...routes.dependables],
   });
-  return { role, api: post.api, integration, ...deployed };
+  return { role, api: post.api, integration, authorizer: post.authorizer, ...deployed };
 }

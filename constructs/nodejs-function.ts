@@ -34,6 +34,12 @@ export interface NodejsFunctionProps {
    * @default none: the function shares the account's unreserved pool
    */
   readonly reservedConcurrency?: number;
+  /**
+   * Moves the role's grants from the construct ids they had before grants were named: true
+   * for functions deployed before then; a function added since has nothing to move.
+   * @default true
+   */
+  readonly movesFormerGrantIds?: boolean;
 }
 
 export interface FunctionVpcPlacement {
@@ -84,6 +90,7 @@ export class NodejsFunction extends Construct {
     });
     // formerId: deployed stacks hold these under the construct ids they had before grants
     // were named (`observability`, `vpc-access`); Terraform moves them instead of replacing.
+    const formerId = (id: string) => ((props.movesFormerGrantIds ?? true) ? { formerId: id } : {});
     const observability = this.role.grant('write-own-logs-and-traces', [
       {
         Sid: 'WriteOwnLogGroup',
@@ -98,9 +105,9 @@ export class NodejsFunction extends Construct {
         // X-Ray's write actions support no resource-level permissions: "*" is the only valid resource.
         Resource: '*',
       },
-    ], { formerId: 'observability' });
+    ], formerId('observability'));
 
-    const networkInterfaces = props.vpc && this.allowNetworkInterfaces(props.vpc);
+    const networkInterfaces = props.vpc && this.allowNetworkInterfaces(props.vpc, formerId('vpc-access'));
 
     this.function = new LambdaFunction(this, 'function', {
       functionName: props.functionName,
@@ -131,7 +138,7 @@ export class NodejsFunction extends Construct {
    * What Lambda needs of the role to attach the function to its subnets (the scope of
    * AWSLambdaVPCAccessExecutionRole, narrowed to these subnets and security groups).
    */
-  private allowNetworkInterfaces(vpc: FunctionVpcPlacement) {
+  private allowNetworkInterfaces(vpc: FunctionVpcPlacement, options: { formerId?: string }) {
     const region = arnPart(this.logGroup.arn, 'region');
     const account = arnPart(this.logGroup.arn, 'account');
     const ec2 = (resource: string) => `arn:${arnPart(this.logGroup.arn, 'partition')}:ec2:${region}:${account}:${resource}`;
@@ -153,7 +160,7 @@ export class NodejsFunction extends Construct {
         // EC2's Describe actions support no resource-level permissions: "*" is the only valid resource.
         Resource: '*',
       },
-    ], { formerId: 'vpc-access' });
+    ], options);
   }
 
   get functionArn(): string {

@@ -16,7 +16,7 @@ import { SecureTopic } from './secure-topic';
  *
  * Sources:
  * - [AWS-REC] CloudWatch User Guide, "Best practice alarm recommendations for AWS services"
- *   (Recommended alarms): Lambda, SQS, API Gateway, Step Functions, SNS, RDS.
+ *   (Recommended alarms): Lambda, SQS, API Gateway, Step Functions, SNS, RDS, CloudFront.
  * - [SC] AWS Solutions Constructs' default alarms (core/lib/*-helper: buildDeadLetterQueue,
  *   buildLambdaFunction, ApiGateway and DynamoDB helpers).
  * - [GUIDE] ../shared/GUIDE.md, "Operations": the same figures as this team uses them.
@@ -120,6 +120,15 @@ export const RECOMMENDED = {
     statistic: 'Maximum', comparison: 'GreaterThanOrEqualToThreshold', threshold: Number.NaN, periodSeconds: 300,
     evaluationPeriods: 3, datapointsToAlarm: 3, treatMissingData: 'missing',
     source: '[AWS-REC] RDS DatabaseConnections, threshold from max_connections (here 80% of it)',
+  },
+  /**
+   * Percent of a distribution's requests answered 5xx (its own errors and its origins'). AWS
+   * leaves the figure to the tolerance for errors; 5% is the share the APIs behind it alarm at.
+   */
+  distribution5xxRate: {
+    statistic: 'Average', comparison: 'GreaterThanThreshold', threshold: 5, periodSeconds: 60,
+    evaluationPeriods: 5, datapointsToAlarm: 5, treatMissingData: 'notBreaching',
+    source: '[AWS-REC] CloudFront 5xxErrorRate, 5 of 5 minutes, threshold by tolerance (here 5%, as [GUIDE] API 5XXError >= 0.05)',
   },
   topicNotificationsFailed: {
     statistic: 'Sum', comparison: 'GreaterThanThreshold', threshold: 0, periodSeconds: 300, evaluationPeriods: 1,
@@ -274,6 +283,18 @@ export class OpsAlarms extends Construct {
       resourceName: clusterName, check: 'connections', namespace: 'AWS/RDS', metricName: 'DatabaseConnections', dimensions,
       description: `${clusterName} holds ${connections} connections or more, near the ${maxConnections} its capacity allows.`,
       threshold: RECOMMENDED.databaseConnections, thresholdValue: connections,
+    });
+  }
+
+  /**
+   * CloudFront publishes its metrics in us-east-1 only (dimension Region=Global), and an alarm
+   * watches metrics of its own region: call this only in a stack deployed to us-east-1.
+   */
+  watchDistribution(scope: Construct, label: string, distributionIdRef: string): void {
+    this.alarm(scope, {
+      resourceName: label, check: '5xx-rate', namespace: 'AWS/CloudFront', metricName: '5xxErrorRate',
+      description: `More than 5% of ${label}'s requests were answered with a 5xx for 5 minutes: the site bucket or an API behind it is failing.`,
+      dimensions: { DistributionId: distributionIdRef, Region: 'Global' }, threshold: RECOMMENDED.distribution5xxRate,
     });
   }
 

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
 import type { ApiGatewayRestApi } from '@cdktf/provider-aws/lib/api-gateway-rest-api';
 import type { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
+import type { CloudfrontDistribution } from '@cdktf/provider-aws/lib/cloudfront-distribution';
 import type { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import type { NodejsFunction } from './nodejs-function';
 import { OpsAlarms } from './ops-alarms';
@@ -20,7 +21,12 @@ export interface DashboardPanel {
   readonly metrics: readonly MetricLine[];
   /** How each metric is aggregated per period unless a line says otherwise. @default Sum */
   readonly stat?: string;
+  /** Where the metrics are published, if not in the dashboard's region (CloudFront's: us-east-1). */
+  readonly region?: string;
 }
+
+/** CloudFront publishes every distribution's metrics here, whatever region its stack is in. */
+export const CLOUDFRONT_METRICS_REGION = 'us-east-1';
 
 /**
  * The panels a pipeline is made of, one per stage, named after what a person watches
@@ -118,6 +124,20 @@ export const dashboardPanels = {
     };
   },
 
+  /** A CloudFront distribution: what viewers asked for, and the share answered with errors. */
+  distribution(title: string, distribution: CloudfrontDistribution): DashboardPanel {
+    const dimensions = ['DistributionId', distribution.id, 'Region', 'Global'];
+    return {
+      title,
+      region: CLOUDFRONT_METRICS_REGION,
+      metrics: [
+        ['AWS/CloudFront', 'Requests', ...dimensions, { label: 'requests' }],
+        ['AWS/CloudFront', '4xxErrorRate', ...dimensions, { label: '4xx (%)', stat: 'Average', yAxis: 'right' }],
+        ['AWS/CloudFront', '5xxErrorRate', ...dimensions, { label: '5xx (%)', stat: 'Average', yAxis: 'right' }],
+      ],
+    };
+  },
+
   database(title: string, cluster: RdsCluster): DashboardPanel {
     const dimensions = ['DBClusterIdentifier', cluster.clusterIdentifier];
     return {
@@ -165,7 +185,7 @@ export class PipelineDashboard extends Construct {
       height: PANEL_HEIGHT,
       properties: {
         title: `${index + 1}. ${panel.title}`,
-        region: props.region,
+        region: panel.region ?? props.region,
         view: 'timeSeries',
         stacked: false,
         period: 60,

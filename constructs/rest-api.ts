@@ -14,6 +14,7 @@ import { ApiGatewayRequestValidator } from '@cdktf/provider-aws/lib/api-gateway-
 import { ApiGatewayRestApi } from '@cdktf/provider-aws/lib/api-gateway-rest-api';
 import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { environmentRulesOf } from './stack-environment';
 import { OpsAlarms } from './ops-alarms';
 
@@ -46,6 +47,15 @@ export const ACCESS_LOG_FORMAT = JSON.stringify({
   validationError: '$context.error.validationErrorString',
 });
 
+/**
+ * Where a deployed REST API answers, `https://<restApiId>.execute-api.<region>.amazonaws.com/<stageName>`:
+ * what another stack needs to put the API behind a CloudFront origin.
+ */
+export interface RestApiAddress {
+  readonly restApiId: string;
+  readonly stageName: string;
+}
+
 /** The stage every API construct exposes, with the same defaults. */
 export interface RestApiStageProps {
   /** @default 'v1' */
@@ -74,16 +84,79 @@ export interface CognitoAuthorizerProps {
   readonly userPoolArns: string[];
 }
 
+/** A Lambda TOKEN authorizer: the function reads the `Authorization` header and allows or refuses the call. */
+export interface TokenAuthorizerProps {
+  readonly tokenFunction: AuthorizerFunction;
+}
+
+/** What an API needs of its authorizer function. */
+export interface AuthorizerFunction {
+  readonly functionName: string;
+  readonly arn: string;
+  readonly invokeArn: string;
+}
+
+/** Who may call: holders of a pool's ID token (COGNITO_USER_POOLS), or whoever a TOKEN authorizer function lets through. */
+export type ApiAuthorizerProps = CognitoAuthorizerProps | TokenAuthorizerProps;
+
 export interface JsonPostMethodProps extends Pick<JsonRestApiProps, 'apiName' | 'requestSchema' | 'modelName'> {
-  /** Callers must send an ID token of one of these pools. @default none: anyone may call */
-  readonly authorizer?: CognitoAuthorizerProps;
+  /** Callers must pass this authorizer. @default none: anyone may call */
+  readonly authorizer?: ApiAuthorizerProps;
 }
 
 export interface JsonPostMethod {
   readonly api: ApiGatewayRestApi;
   readonly method: ApiGatewayMethod;
-  /** Present when the method requires a Cognito ID token. */
-  readonly authorizer?: ApiGatewayAuthorizer;
+  /** Present when the method requires an authorizer. */
+  readonly authorizer?: ApiAuthorizer;
+}
+
+/** An authorizer attached to an API, and what a method names to use it. */
+export interface ApiAuthorizer {
+  readonly resource: ApiGatewayAuthorizer;
+  /** The method's `authorization`: COGNITO_USER_POOLS or CUSTOM. */
+  readonly authorization: 'COGNITO_USER_POOLS' | 'CUSTOM';
+  /** What the deployment must snapshot besides the authorizer (the function's permission). */
+  readonly dependables: ITerraformDependable[];
+  /** Deployment triggers known after apply: a replaced pool or function changes who gets through. */
+  readonly triggers: Record<string, string>;
+}
+
+/**
+ * The API's authorizer, reading the `Authorization` header. A TOKEN authorizer's result is
+ * never cached (TTL 0): a token revoked at sign-out is refused from the next request on,
+ * where a cached Allow would let it through until the cache expired. The function may be
+ * invoked by this authorizer of this API only.
+ */
+export function createAuthorizer(scope: Construct, api: ApiGatewayRestApi, apiName: string, props: ApiAuthorizerProps): ApiAuthorizer {
+  const identitySource = 'method.request.header.Authorization';
+  if ('userPoolArns' in props) {
+    const resource = new ApiGatewayAuthorizer(scope, 'authorizer', {
+      restApiId: api.id,
+      name: `${apiName}-cognito`,
+      type: 'COGNITO_USER_POOLS',
+      providerArns: props.userPoolArns,
+      identitySource,
+    });
+    return { resource, authorization: 'COGNITO_USER_POOLS', dependables: [], triggers: { userPoolArns: props.userPoolArns.join(',') } };
+  }
+  const { tokenFunction } = props;
+  const resource = new ApiGatewayAuthorizer(scope, 'authorizer', {
+    restApiId: api.id,
+    name: `${apiName}-access-token`,
+    type: 'TOKEN',
+    authorizerUri: tokenFunction.invokeArn,
+    identitySource,
+    authorizerResultTtlInSeconds: 0,
+  });
+  const permission = new LambdaPermission(scope, 'authorizer-permission', {
+    statementId: 'AllowApiGatewayAuthorizer',
+    action: 'lambda:InvokeFunction',
+    functionName: tokenFunction.functionName,
+    principal: 'apigateway.amazonaws.com',
+    sourceArn: `${api.executionArn}/authorizers/${resource.id}`,
+  });
+  return { resource, authorization: 'CUSTOM', dependables: [permission], triggers: { authorizerFunctionArn: tokenFunction.arn } };
 }
 
 /** The API and its POST /, which only a JSON body satisfying the schema passes. */
@@ -105,21 +178,13 @@ export function createJsonPostMethod(scope: Construct, props: JsonPostMethodProp
     contentType: 'application/json',
     schema: JSON.stringify(props.requestSchema),
   });
-  const authorizer =
-    props.authorizer &&
-    new ApiGatewayAuthorizer(scope, 'authorizer', {
-      restApiId,
-      name: `${props.apiName}-cognito`,
-      type: 'COGNITO_USER_POOLS',
-      providerArns: props.authorizer.userPoolArns,
-      identitySource: 'method.request.header.Authorization',
-    });
+  const authorizer = props.authorizer && createAuthorizer(scope, api, props.apiName, props.authorizer);
   const method = new ApiGatewayMethod(scope, 'post', {
     restApiId,
     resourceId: api.rootResourceId,
     httpMethod: 'POST',
-    authorization: authorizer ? 'COGNITO_USER_POOLS' : 'NONE',
-    authorizerId: authorizer?.id,
+    authorization: authorizer?.authorization ?? 'NONE',
+    authorizerId: authorizer?.resource.id,
     requestValidatorId: validator.id,
     requestModels: { 'application/json': model.name },
   });

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { ITerraformDependable } from 'cdktf';
+import { ITerraformDependable, Lazy } from 'cdktf';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration, S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
@@ -7,7 +7,7 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
-import { denyInsecureTransport, policyDocument, sidPart } from './iam/policy-document';
+import { denyInsecureTransport, policyDocument, PolicyStatement, sidPart } from './iam/policy-document';
 import { describedAs, GrantOptions, ServiceRole } from './iam/service-role';
 import { environmentRulesOf } from './stack-environment';
 
@@ -71,6 +71,8 @@ const INCOMPLETE_UPLOAD_DAYS = 7;
 export class SecureBucket extends Construct {
   readonly bucket: S3Bucket;
   private readonly versioned: boolean;
+  /** Statements for principals outside the account (services), added after the bucket is made. */
+  private readonly servicePolicyStatements: PolicyStatement[] = [];
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
@@ -134,8 +136,12 @@ export class SecureBucket extends Construct {
 
     new S3BucketPolicy(this, 'policy', {
       bucket: this.bucket.id,
-      // Grants need no statement here: the bucket admits its own account's principals.
-      policy: policyDocument([denyInsecureTransport('s3:*', [this.bucket.arn, this.objectsArn('*')])]),
+      // Grants need no statement here: the bucket admits its own account's principals. A
+      // service's statement names a resource made after the bucket (a distribution), so the
+      // document is written at synth, once every statement is in.
+      policy: Lazy.stringValue({
+        produce: () => policyDocument([denyInsecureTransport('s3:*', [this.bucket.arn, this.objectsArn('*')]), ...this.servicePolicyStatements]),
+      }),
       // Block Public Access must be in force before any policy lands on the bucket.
       dependsOn: [publicAccessBlock],
     });
@@ -162,6 +168,22 @@ export class SecureBucket extends Construct {
   grantRead(role: ServiceRole, options: BucketReadOptions): ITerraformDependable {
     const actions = ['s3:GetObject', ...(this.versioned ? ['s3:GetObjectVersion'] : [])];
     return this.grantObjects(role, 'read', actions, `${options.prefix}*${options.suffix ?? ''}`, options);
+  }
+
+  /**
+   * Lets one CloudFront distribution read every object, through its origin access control:
+   * the service principal, on behalf of that distribution only (AWS:SourceArn), so another
+   * account's distribution pointed at this bucket is refused.
+   */
+  grantReadToCloudFront(distributionArn: string): void {
+    this.servicePolicyStatements.push({
+      Sid: 'CloudFrontReadsThroughOriginAccessControl',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudfront.amazonaws.com' },
+      Action: 's3:GetObject',
+      Resource: this.objectsArn('*'),
+      Condition: { StringEquals: { 'AWS:SourceArn': distributionArn } },
+    });
   }
 
   /** Lets `role` write objects under a prefix (grant `write-<prefix>`). */

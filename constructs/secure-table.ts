@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { ITerraformDependable } from 'cdktf';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { sidPart } from './iam/policy-document';
 import { describedAs, GrantOptions, ServiceRole } from './iam/service-role';
 import { environmentRulesOf } from './stack-environment';
 
@@ -10,6 +11,10 @@ export interface SecureTableProps {
   readonly tableName: string;
   /** Partition key, a String attribute. */
   readonly partitionKey: string;
+  /** Sort key, a String attribute. @default none */
+  readonly sortKey?: string;
+  /** A Number attribute holding epoch seconds after which DynamoDB deletes the item. @default no expiry */
+  readonly timeToLiveAttribute?: string;
   /** Turns on DynamoDB Streams with this view. @default no stream */
   readonly streamViewType?: StreamViewType;
   /**
@@ -44,7 +49,9 @@ export class SecureTable extends Construct {
       name: props.tableName,
       billingMode: 'PAY_PER_REQUEST',
       hashKey: props.partitionKey,
-      attribute: [{ name: props.partitionKey, type: 'S' }],
+      rangeKey: props.sortKey,
+      attribute: [props.partitionKey, ...(props.sortKey ? [props.sortKey] : [])].map((name) => ({ name, type: 'S' })),
+      ...(props.timeToLiveAttribute ? { ttl: { enabled: true, attributeName: props.timeToLiveAttribute } } : {}),
       serverSideEncryption: { enabled: true },
       pointInTimeRecovery: { enabled: true },
       deletionProtectionEnabled: props.deletionProtection ?? environmentRulesOf(this).protectData,
@@ -73,6 +80,18 @@ export class SecureTable extends Construct {
   /** Lets `role` write items in batches of up to 25 (grant `write-table`). */
   grantBatchWrite(role: ServiceRole, options: GrantOptions = {}): ITerraformDependable {
     return this.grantWrite(role, 'BatchWriteItems', BATCH_WRITE_ACTIONS, options);
+  }
+
+  /**
+   * Lets `role` call exactly these actions on the table's items (grant `<grantName>`), e.g.
+   * `['dynamodb:GetItem']` for a reader that needs nothing else.
+   */
+  grantItemActions(role: ServiceRole, grantName: string, actions: string[], options: GrantOptions = {}): ITerraformDependable {
+    return role.grant(
+      grantName,
+      [{ Sid: sidPart(grantName), Effect: 'Allow', Action: actions, Resource: [this.table.arn] }],
+      describedAs(`Lets the role ${actions.join(', ')} on ${this.tableName}`, options),
+    );
   }
 
   /** Lets `role` read the table's stream, as an event source mapping does with its function's role (grant `read-stream`). */

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { ITerraformDependable } from 'cdktf';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
+import { arnPart } from './arn';
 import { PolicyStatement } from './iam/policy-document';
 import { GrantOptions, ServiceRole } from './iam/service-role';
 import { environmentRulesOf } from './stack-environment';
@@ -149,4 +150,25 @@ export function grantStartExecution(role: ServiceRole, stateMachineArn: string, 
     [{ Sid: 'StartExecution', Effect: 'Allow', Action: ['states:StartExecution'], Resource: [stateMachineArn] }],
     options,
   );
+}
+
+/**
+ * Lets `role` read the executions of one state machine (`DescribeExecution`: status,
+ * input, output), and those of no other (grant `describe-executions`).
+ */
+export function grantDescribeExecutions(role: ServiceRole, machine: StateMachine, options: GrantOptions = {}): ITerraformDependable {
+  return role.grant(
+    'describe-executions',
+    [{ Sid: 'DescribeExecutions', Effect: 'Allow', Action: ['states:DescribeExecution'], Resource: [`${executionArnPrefix(machine)}*`] }],
+    options,
+  );
+}
+
+/**
+ * `arn:<partition>:states:<region>:<account>:execution:<machine name>:`, which an
+ * execution's name completes: built from the machine's ARN parts (arn.ts) and its name.
+ */
+export function executionArnPrefix(machine: StateMachine): string {
+  const part = (name: 'partition' | 'region' | 'account') => arnPart(machine.arn, name);
+  return `arn:${part('partition')}:states:${part('region')}:${part('account')}:execution:${machine.name}:`;
 }

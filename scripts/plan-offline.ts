@@ -7,7 +7,7 @@ import { availableParallelism, homedir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs, PlanOfflineOptions, selectStacks, UsageError, USAGE } from './offline-plan/cli-args';
 import { OFFLINE_AWS_PROVIDER_SETTINGS } from './offline-plan/offline-stack-config';
-import { prepareOfflineStack, PrebuiltArchive } from './offline-plan/offline-stack-copy';
+import { prepareOfflineStack, PrebuiltArchive, StandInRemoteState } from './offline-plan/offline-stack-copy';
 import { formatPlanSummary, PlanJson, summarizePlan } from './offline-plan/plan-summary';
 import { AWS_PROVIDER, findProviderMirror, terraformCliConfig, terraformPlatform } from './offline-plan/provider-mirror';
 import { formatValidateDiagnostics, parseDiagnostics, ValidateJson } from './offline-plan/terraform-diagnostics';
@@ -83,6 +83,14 @@ function describeArchive(archive: PrebuiltArchive): string {
   );
 }
 
+function describeRemoteState(remote: StandInRemoteState): string {
+  const values = Object.entries(remote.outputs).map(([output, value]) => `${output.replace(/^cross-stack-output-/, '')} = "${value}"`);
+  return (
+    `  data.terraform_remote_state.${remote.name}: ${remote.stackId}'s state does not exist offline; read instead from a stand-in ` +
+    `written by scripts/plan-offline.ts, ${remote.path}, whose placeholder outputs this stack reads: ${values.join(', ')}`
+  );
+}
+
 /** Runs one terraform step in the copy, logging its output there; on failure reports everything it said. */
 async function terraform(run: StackRun, args: string[]): Promise<CommandResult> {
   const result = await runCommand('terraform', args, { cwd: run.stackCopy, env: run.env });
@@ -125,8 +133,12 @@ async function plan(run: StackRun, alreadyReported: Set<string>): Promise<void> 
 
 async function planStack(run: StackRun, manifest: ManifestStack): Promise<void> {
   run.report.out(`\n== ${run.stack} (planning a copy in ${relative(ROOT, run.stackCopy)}) ==`);
-  const archives = prepareOfflineStack(join(OUTDIR, manifest.workingDirectory), run.stackCopy);
+  const { archives, remoteStates } = prepareOfflineStack(join(OUTDIR, manifest.workingDirectory), run.stackCopy);
   archives.forEach((archive) => run.report.out(describeArchive(archive)));
+  remoteStates.forEach((remote) => run.report.out(describeRemoteState(remote)));
+  if (remoteStates.length > 0) {
+    run.report.out('  (a placeholder is the value the other stack configures, or one shaped like what AWS assigns: the real plan reads the deployed state)');
+  }
   if (archives.length > 0) {
     run.report.out("  (same files, entry names and modes as hashicorp/archive's zips, but Go's deflate output differs from zlib's: a real plan shows other hashes)");
   }

@@ -3,16 +3,17 @@ import { ITerraformDependable, TerraformOutput } from 'cdktf';
 import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
 import type { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { ExistingDatabase, PipelineConfig } from '../config';
+import { AccessTokenAuthorizer } from '../constructs/access-token-authorizer';
 import { ApiGatewayToStepFunctions } from '../constructs/api-gateway-to-step-functions';
 import { AuroraMysqlServerless } from '../constructs/aurora-mysql-serverless';
 import { grantReadDatabaseSecret } from '../constructs/database-secret';
-import { HostedUiUserPool } from '../constructs/hosted-ui-user-pool';
 import { NodejsFunction } from '../constructs/nodejs-function';
 import { dashboardPanels, PipelineDashboard } from '../constructs/pipeline-dashboard';
 import { PrivateNetwork } from '../constructs/private-network';
+import { RestApiAddress } from '../constructs/rest-api';
 import { SecureBucket } from '../constructs/secure-bucket';
 import { SecureTopic } from '../constructs/secure-topic';
-import { StateMachine } from '../constructs/state-machine';
+import { executionArnPrefix, grantDescribeExecutions, StateMachine } from '../constructs/state-machine';
 import { REPORT_PREFIX } from '../functions/report/shared/report-location';
 import { PipelineStack } from './pipeline-stack';
 import { LAMBDA_TASK_TIMEOUT_SECONDS, reportWorkflowDefinition } from './report-workflow';
@@ -35,6 +36,21 @@ export const CREATE_REPORT_REQUEST_SCHEMA = {
   properties: {},
 };
 
+/** A Cognito user pool as the report stack needs it: another stack's pool, or one named by its ARN. */
+export interface UserPoolReference {
+  /** `<region>_<suffix>`: the issuer of its tokens is `https://cognito-idp.<region>.amazonaws.com/<id>`. */
+  readonly id: string;
+}
+
+export interface ReportPipelineStackProps {
+  /**
+   * Whose users may ask for reports: the inventory stack's pool, the one the dashboard signs
+   * in with (seed 003 STEP 8), passed as a cross-stack reference. REPORT_USER_POOL_ARN
+   * (config.reportUserPoolArn) overrides it.
+   */
+  readonly userPool: UserPoolReference;
+}
+
 /** Functions that reach the database wait for a paused Aurora Serverless to resume. */
 const DATABASE_FUNCTION_TIMEOUT_SECONDS = 60;
 
@@ -46,8 +62,10 @@ const DATABASE_FUNCTION_TIMEOUT_SECONDS = 60;
 export class ReportPipelineStack extends PipelineStack {
   /** The workflow, for the API that starts it. */
   readonly stateMachine: StateMachine;
+  /** The report API (POST / starts a report), for the dashboard's CloudFront origin. */
+  readonly api: RestApiAddress;
 
-  constructor(scope: Construct, id: string, config: PipelineConfig) {
+  constructor(scope: Construct, id: string, config: PipelineConfig, props: ReportPipelineStackProps) {
     super(scope, id, config);
     const name = (labName: string) => this.resourceName(labName);
 
@@ -148,16 +166,24 @@ export class ReportPipelineStack extends PipelineStack {
       publishableTopicArns: [topic.arn],
     });
 
-    // Step 1: who may ask for a report: users of the configured pool, or of the stack's own.
-    const users = config.reportUserPoolArn
-      ? undefined
-      : new HostedUiUserPool(this, 'report-users', {
-          poolName: name('report-users'),
-          region: config.region,
-          domainPrefixStart: name('reports'),
-          callbackUrls: config.callbackUrls,
-          logoutUrls: config.logoutUrls,
-        });
+    // Step 1: who may ask for a report: the dashboard's users, or those of the configured pool,
+    // while Cognito accepts their access token (signing out cuts access at once).
+    const users = config.reportUserPoolArn ? userPoolOfArn(config.reportUserPoolArn) : props.userPool;
+    const authorizer = new AccessTokenAuthorizer(this, 'api-authorizer', {
+      functionName: name('ReportApiAuthorizer'),
+      roleName: name('ReportApiAuthorizer-role'),
+      userPoolId: users.id,
+    });
+    // The dashboard follows the report it asked for until its link is ready.
+    const status = new NodejsFunction(this, 'report-status', {
+      functionName: name('ReportStatus'),
+      roleName: name('ReportStatus-role'),
+      description: "Tells a person where their report stands, and gives its link once it is made",
+      entry: 'functions/report/report-status/handler.ts',
+      movesFormerGrantIds: false,
+      environment: { EXECUTION_ARN_PREFIX: executionArnPrefix(this.stateMachine) },
+    });
+    grantDescribeExecutions(status.role, this.stateMachine);
     const api = new ApiGatewayToStepFunctions(this, 'create-report-api', {
       apiName: name('create_report'),
       roleName: name('create_report-api'),
@@ -167,8 +193,10 @@ export class ReportPipelineStack extends PipelineStack {
       invalidBodyMessage: 'Invalid request: send an empty JSON object, {}.',
       throttlingRateLimit: config.scale.reportApiRateLimit,
       throttlingBurstLimit: config.scale.reportApiBurstLimit,
-      authorizer: { userPoolArns: [config.reportUserPoolArn ?? (users as HostedUiUserPool).pool.arn] },
+      authorizer: authorizer.authorizer,
+      lambdaRoutes: [{ method: 'GET', path: '/{executionId}', function: status.function }],
     });
+    this.api = { restApiId: api.restApi.id, stageName: api.stage.stageName };
 
     // Left to right as the diagram in the README reads.
     new PipelineDashboard(this, 'dashboard', {
@@ -176,6 +204,7 @@ export class ReportPipelineStack extends PipelineStack {
       region: config.region,
       panels: [
         dashboardPanels.requests('create_report: reports asked for', api.restApi, api.stage),
+        dashboardPanels.function('ReportApiAuthorizer: checking sign-ins', authorizer.function),
         dashboardPanels.executions('CreateReport: executions', this.stateMachine),
         dashboardPanels.function('FetchSupplierData: reading the database', fetchData),
         ...(database.cluster ? [dashboardPanels.database('COFFEE database (Aurora)', database.cluster)] : []),
@@ -184,15 +213,11 @@ export class ReportPipelineStack extends PipelineStack {
         dashboardPanels.function('PresignReportUrl: signing the link', presign),
         dashboardPanels.bucket('report bucket: reports', reports),
         dashboardPanels.notifications('EmailReport topic: links emailed', topic),
+        dashboardPanels.function('ReportStatus: following a report', status),
       ],
     });
 
-    new TerraformOutput(this, 'api_url', { value: api.url, description: 'POST {} here with a Cognito ID token to get a report by email' });
-    if (users) {
-      new TerraformOutput(this, 'user_pool_id', { value: users.pool.id });
-      new TerraformOutput(this, 'user_pool_client_id', { value: users.client.id });
-      new TerraformOutput(this, 'hosted_ui_url', { value: users.hostedUiUrl });
-    }
+    new TerraformOutput(this, 'api_url', { value: api.url, description: 'POST {} here with a Cognito access token to get a report by email; GET /<executionId> for its status' });
     new TerraformOutput(this, 'state_machine_arn', { value: this.stateMachine.arn });
     new TerraformOutput(this, 'report_bucket', { value: reports.name });
     new TerraformOutput(this, 'topic_arn', { value: topic.arn });
@@ -241,6 +266,11 @@ interface ReportDatabase {
   readonly readyAfter: ITerraformDependable[];
   /** The stack's own cluster; absent for an existing database, which is watched where it is managed. */
   readonly cluster?: RdsCluster;
+}
+
+/** A pool named by its ARN, `arn:<partition>:cognito-idp:<region>:<account>:userpool/<id>` (config.ts checks the shape). */
+export function userPoolOfArn(arn: string): UserPoolReference {
+  return { id: arn.slice(arn.lastIndexOf('/') + 1) };
 }
 
 /** A database that already exists (REPORT_DB_*): its network and access are the owner's. */

@@ -129,6 +129,8 @@ export function reportWorkflowDefinition(refs: ReportWorkflowRefs): object {
           'Message.$':
             "States.Format('Your coffee supplier report is ready: {} (this link expires at {}, {} seconds after it was made).', $.link.url, $.link.expiresAt, $.link.expiresInSeconds)",
         },
+        // Keeps the input as the execution's output: the link the dashboard offers (ReportStatus).
+        ResultPath: null,
         TimeoutSeconds: PUBLISH_TASK_TIMEOUT_SECONDS,
         Retry: retryTransient(TRANSIENT_SNS_ERRORS),
         Catch: CATCH_TO_NOTIFY_FAILURE,

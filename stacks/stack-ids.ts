@@ -8,4 +8,5 @@ export const STACK_IDS = {
   orders: 'orders-pipeline',
   inventory: 'inventory-pipeline',
   report: 'report-pipeline',
+  dashboard: 'dashboard',
 } as const;

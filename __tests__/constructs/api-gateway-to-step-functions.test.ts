@@ -10,7 +10,12 @@ import { FAKE_ACCOUNT, OTHER_ACCOUNT } from '../support/fake-aws';
 import { StackIam } from '../support/iam';
 
 const REGION = 'us-east-1';
-const USER_POOL_ARN = `arn:aws:cognito-idp:${REGION}:${FAKE_ACCOUNT}:userpool/${REGION}_AbCdEf123`;
+const AUTHORIZER_ARN = `arn:aws:lambda:${REGION}:${FAKE_ACCOUNT}:function:test-ReportApiAuthorizer`;
+const AUTHORIZER = {
+  functionName: 'test-ReportApiAuthorizer',
+  arn: AUTHORIZER_ARN,
+  invokeArn: `arn:aws:apigateway:${REGION}:lambda:path/2015-03-31/functions/${AUTHORIZER_ARN}/invocations`,
+};
 const ROLE_NAME = 'test-APIGateway-StepFunctions';
 const REPORT_REQUEST_SCHEMA = {
   $schema: 'http://json-schema.org/draft-04/schema#',
@@ -37,7 +42,7 @@ class ReportApiStack extends TerraformStack {
       requestSchema: REPORT_REQUEST_SCHEMA,
       modelName: 'ReportRequest',
       invalidBodyMessage: 'Invalid report request: send a JSON object with at most a string note.',
-      authorizer: { userPoolArns: [USER_POOL_ARN] },
+      authorizer: { tokenFunction: AUTHORIZER },
     });
   }
 }
@@ -64,17 +69,24 @@ const jsonTemplate = (config: Record<string, unknown>, key = 'response_templates
   (config[key] as Record<string, string>)['application/json'];
 
 describe('ApiGatewayToStepFunctions: who may call', () => {
-  it('verifies Cognito ID tokens of the given pool from the Authorization header', () => {
+  it('asks its TOKEN authorizer function about the Authorization header on every request (no cached answer)', () => {
     expect(only('aws_api_gateway_authorizer')).toMatchObject({
-      type: 'COGNITO_USER_POOLS',
-      provider_arns: [USER_POOL_ARN],
+      type: 'TOKEN',
+      authorizer_uri: AUTHORIZER.invokeArn,
       identity_source: 'method.request.header.Authorization',
+      authorizer_result_ttl_in_seconds: 0,
     });
+  });
+
+  it('lets this API invoke the authorizer function as this authorizer only', () => {
+    const permission = only('aws_lambda_permission');
+    expect(permission).toMatchObject({ function_name: AUTHORIZER.functionName, principal: 'apigateway.amazonaws.com', action: 'lambda:InvokeFunction' });
+    expect(permission.source_arn).toMatch(/^\$\{aws_api_gateway_rest_api\.[^.]+\.execution_arn\}\/authorizers\/\$\{aws_api_gateway_authorizer\.[^.]+\.id\}$/);
   });
 
   it('refuses anonymous requests: POST / requires the authorizer, and validates the body', () => {
     const method = only('aws_api_gateway_method');
-    expect(method).toMatchObject({ http_method: 'POST', authorization: 'COGNITO_USER_POOLS' });
+    expect(method).toMatchObject({ http_method: 'POST', authorization: 'CUSTOM' });
     expect(method.authorizer_id).toMatch(/^\$\{aws_api_gateway_authorizer\.[^.]+\.id\}$/);
     expect(method.request_validator_id).toMatch(/aws_api_gateway_request_validator/);
     expect(JSON.parse(String(only('aws_api_gateway_model').schema))).toEqual(REPORT_REQUEST_SCHEMA);
@@ -109,10 +121,10 @@ describe('ApiGatewayToStepFunctions: the StartExecution integration', () => {
     expect(pattern.test('200')).toBe(false);
   });
 
-  it('redeploys when the state machine or the user pool is replaced, and hashes the templates stably', () => {
+  it('redeploys when the state machine or the authorizer function is replaced, and hashes the templates stably', () => {
     const triggers = only('aws_api_gateway_deployment').triggers as Record<string, string>;
     expect(iam.resolve(triggers.stateMachineArn)).toBe(stateMachineArn);
-    expect(triggers.userPoolArns).toBe(USER_POOL_ARN);
+    expect(triggers.authorizerFunctionArn).toBe(AUTHORIZER_ARN);
     expect(triggers.redeployment).toMatch(/^[0-9a-f]{64}$/);
     expect(synthesize().resources('aws_api_gateway_deployment')).toEqual(stack.resources('aws_api_gateway_deployment'));
   });
@@ -170,7 +182,8 @@ describe("ApiGatewayToStepFunctions: the API's role", () => {
 describe('ApiGatewayToStepFunctions: the mapping templates, rendered', () => {
   // The state machine's ARN is a reference in the template; resolved before rendering, as Terraform does.
   const requestTemplate = iam.resolve(jsonTemplate(only('aws_api_gateway_integration'), 'request_templates'));
-  const signedIn = (email: string) => ({ authorizer: { claims: { email, sub: '0b1c2d3e' } } });
+  // A TOKEN authorizer's context, as API Gateway exposes it to templates.
+  const signedIn = (email: string) => ({ authorizer: { email, sub: '0b1c2d3e', username: '0b1c2d3e', principalId: '0b1c2d3e' } });
   /** The StartExecution request API Gateway sends, and the execution input inside it. */
   const startExecution = (body: string, email = 'ana@example.com') => {
     const request = JSON.parse(renderMappingTemplate(requestTemplate, { body, context: signedIn(email) }));
@@ -194,12 +207,12 @@ describe('ApiGatewayToStepFunctions: the mapping templates, rendered', () => {
     ['a double quote', 'a"b@example.com'],
     ['a closing brace and backslash', 'x\\"}, "admin": true, "y": {"@example.com'],
     ['non-ASCII text', 'zoë@exämple.com'],
-  ])('adds who asked, from the ID token, safely escaped: an email with %s', (_case, email) => {
+  ])('adds who asked, from the authorizer, safely escaped: an email with %s', (_case, email) => {
     const { input } = startExecution('{"note": "n"}', email);
     expect(input).toEqual({ request: { note: 'n' }, requestedBy: email });
   });
 
-  it('takes who asked from the token, not from the body', () => {
+  it('takes who asked from the authorizer, not from the body', () => {
     expect(startExecution('{"requestedBy": "mallory@example.com"}').input).toEqual({
       request: { requestedBy: 'mallory@example.com' },
       requestedBy: 'ana@example.com',

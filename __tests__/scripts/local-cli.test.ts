@@ -75,7 +75,7 @@ test('runs the inventory pipeline: the upload command it prints works, and the t
   try {
     await waitForOutput(output, /Ctrl-C stops everything/, 90_000);
     expect(output()).toMatch(/created {3}bucket dev-inventory-upload-local/);
-    expect(output()).toMatch(/created {3}user pool dev-inventory-users \(ID tokens issued by the local runtime; no hosted UI\)/);
+    expect(output()).toMatch(/created {3}user pool dev-inventory-users \(run by the local runtime: its tokens, hosted UI and cognito-idp endpoint\)/);
     expect(output()).toMatch(/function {2}dev-ProcessInventoryFile <- S3 bucket dev-inventory-upload-local, s3:ObjectCreated:\* on uploads\/\*\.json/);
     // What `curl -T` sends: a bare PUT of the file's bytes.
     const [, uploadUrl] = /curl -s -T samples\/inventory\.json (\S+)/.exec(output()) ?? [];

@@ -2,24 +2,25 @@ import { SynthesizedStack, StackJson } from '../../local/stack/synthesized-stack
 import { ApiGatewayAccountStack } from '../../stacks/api-gateway-account';
 import { InventoryPipelineStack } from '../../stacks/inventory-pipeline';
 import { OrdersPipelineStack } from '../../stacks/orders-pipeline';
-import { ReportPipelineStack } from '../../stacks/report-pipeline';
 import { alarmCoverageProblems } from '../support/alarm-coverage';
+import { synthDashboard } from '../support/dashboard-app';
 import { fakeAwsAttributes } from '../support/fake-aws';
-import { synthStack, TEST_CONFIG } from '../support/synth';
+import { synthStack, TEST_CONFIG, ReportPipelineTestStack } from '../support/synth';
 
 /**
- * Every queue, function, stream mapping, REST API, state machine, database and notification
- * topic of every stack has its alarms, found by the dimensions that name it; and the check
- * itself is shown to fail when any one alarm is removed.
+ * Every queue, function, stream mapping, REST API, state machine, database, CloudFront
+ * distribution and notification topic of every stack has its alarms, found by the dimensions
+ * that name it; and the check itself is shown to fail when any one alarm is removed.
  */
-const PIPELINES = [
-  ['orders-pipeline', OrdersPipelineStack],
-  ['inventory-pipeline', InventoryPipelineStack],
-  ['report-pipeline', ReportPipelineStack],
-] as const;
+const PIPELINES: [string, () => SynthesizedStack][] = [
+  ['orders-pipeline', () => synthStack(OrdersPipelineStack, 'orders-pipeline').stack],
+  ['inventory-pipeline', () => synthStack(InventoryPipelineStack, 'inventory-pipeline').stack],
+  ['report-pipeline', () => synthStack(ReportPipelineTestStack, 'report-pipeline').stack],
+  ['dashboard', () => synthDashboard().stack],
+];
 
-describe.each(PIPELINES)('%s', (id, StackType) => {
-  const { stack } = synthStack(StackType, id);
+describe.each(PIPELINES)('%s', (id, synth) => {
+  const stack = synth();
   const alarms = Object.entries(stack.resources('aws_cloudwatch_metric_alarm'));
 
   it('has an alarm on every resource that can fail unseen', () => {
@@ -99,7 +100,7 @@ describe('the alarms', () => {
   });
 
   it('watch the state machine and the database of the report pipeline', () => {
-    const report = synthStack(ReportPipelineStack, 'report-pipeline').stack;
+    const report = synthStack(ReportPipelineTestStack, 'report-pipeline').stack;
     const metrics = Object.values(report.resources('aws_cloudwatch_metric_alarm')).map((config) => `${String(config.namespace)} ${String(config.metric_name)}`);
     expect(metrics).toEqual(
       expect.arrayContaining(['AWS/States ExecutionsFailed', 'AWS/States ExecutionsTimedOut', 'AWS/States ExecutionThrottled', 'AWS/RDS ACUUtilization', 'AWS/RDS DatabaseConnections']),

@@ -9,16 +9,19 @@ import { diffStacks, type StackJson } from '../../scripts/synth-diff/stack-diff'
 import { ApiGatewayAccountStack } from '../../stacks/api-gateway-account';
 import { InventoryPipelineStack } from '../../stacks/inventory-pipeline';
 import { OrdersPipelineStack } from '../../stacks/orders-pipeline';
-import { ReportPipelineStack } from '../../stacks/report-pipeline';
 import { StateBackendStack } from '../../stacks/state-backend';
-import { synthStack } from '../support/synth';
+import { synthDashboard } from '../support/dashboard-app';
+import { synthStack, ReportPipelineTestStack } from '../support/synth';
 
 const development = loadConfig({ PIPELINE_ENV: 'test', PIPELINE_PROFILE: 'development', ALARM_EMAIL: 'ops@example.com' });
 const production = loadConfig({ PIPELINE_ENV: 'test', PIPELINE_PROFILE: 'production', ALARM_EMAIL: 'ops@example.com' });
 
 /** `type: argument` for every argument that differs, e.g. `aws_s3_bucket: force_destroy`. */
 function differingArguments(Stack: Parameters<typeof synthStack>[0], id: string): string[] {
-  const json = (config: typeof development) => JSON.parse(synthStack(Stack, id, config).synthesized) as StackJson;
+  return differingArgumentsOf((config) => JSON.parse(synthStack(Stack, id, config).synthesized) as StackJson);
+}
+
+function differingArgumentsOf(json: (config: typeof development) => StackJson): string[] {
   const differences = diffStacks(json(development), json(production));
   const changed = differences.flatMap(({ address, kind, changes }) => {
     if (kind !== 'changed') return [`${address} ${kind}`];
@@ -45,10 +48,9 @@ test.each([
   ],
   [
     'report-pipeline',
-    ReportPipelineStack,
+    ReportPipelineTestStack,
     [
       'aws_cloudwatch_log_group: retention_in_days',
-      'aws_cognito_user_pool: deletion_protection',
       'aws_rds_cluster: deletion_protection',
       'aws_rds_cluster: final_snapshot_identifier',
       'aws_rds_cluster: skip_final_snapshot',
@@ -57,4 +59,9 @@ test.each([
   ],
 ] as const)('%s: production differs from development only in the documented arguments', (id, Stack, expected) => {
   expect(differingArguments(Stack, id)).toEqual(expected);
+});
+
+test('dashboard: production differs from development only in the documented arguments', () => {
+  // Nothing: the site bucket holds only what each deploy builds from the repository, so it is emptied on destroy in production too.
+  expect(differingArgumentsOf((config) => JSON.parse(synthDashboard(config).synthesized) as StackJson)).toEqual([]);
 });

@@ -20,6 +20,8 @@ const arn = {
   rejectedCopy: `${bucket}/rejected/files/inventory.json`,
   rejectedReport: `${bucket}/rejected/reports/inventory.json.errors.json`,
   table: iam.arnOf('aws_dynamodb_table', 'test-InventoryTable'),
+  outcomes: iam.arnOf('aws_dynamodb_table', 'test-InventoryUploads'),
+  dashboardUpload: `${bucket}/uploads/4f1c2d3e-0000-4000-8000-000000000001/5fea7756-0ea4-451a-a703-a558b933e274.json`,
   stream: iam.arnOf('aws_dynamodb_table', 'test-InventoryTable', 'stream_arn'),
   topic: iam.arnOf('aws_sns_topic', 'test-inventory-alerts'),
   processFailures: iam.arnOf('aws_sqs_queue', 'test-ProcessInventoryFile-failures'),
@@ -46,6 +48,7 @@ describe('ProcessInventoryFile role', () => {
       ['s3:PutObject', arn.rejectedCopy],
       ['s3:PutObject', arn.rejectedReport],
       ['dynamodb:BatchWriteItem', arn.table],
+      ['dynamodb:UpdateItem', arn.outcomes],
       ['sqs:SendMessage', arn.processFailures],
       ['logs:CreateLogStream', arn.processLogs],
       ['logs:PutLogEvents', arn.processLogs],
@@ -65,11 +68,77 @@ describe('ProcessInventoryFile role', () => {
       ['dynamodb:DeleteItem', arn.table],
       ['dynamodb:Scan', arn.table],
       ['dynamodb:BatchWriteItem', elsewhere.table],
+      ['dynamodb:UpdateItem', arn.table],
+      ['dynamodb:GetItem', arn.outcomes],
+      ['dynamodb:DeleteItem', arn.outcomes],
       ['dynamodb:GetRecords', arn.stream],
       ['sns:Publish', arn.topic],
       ['sqs:SendMessage', arn.notifyFailures],
       ['logs:PutLogEvents', arn.notifyLogs],
     ], 'ImplicitlyDenied');
+  });
+});
+
+describe('the dashboard API functions', () => {
+  const logsOf = (functionName: string) => `${iam.arnOf('aws_cloudwatch_log_group', `/aws/lambda/${functionName}`)}:log-stream:2026/11/23/abc`;
+  const everythingElse = (ownLogs: string): [string, string][] => [
+    ['s3:GetObject', arn.upload],
+    ['s3:PutObject', arn.rejectedCopy],
+    ['s3:DeleteObject', arn.dashboardUpload],
+    ['s3:ListBucket', arn.bucket],
+    ['dynamodb:DeleteItem', arn.outcomes],
+    ['dynamodb:BatchWriteItem', arn.table],
+    ['dynamodb:PutItem', arn.table],
+    ['sns:Publish', arn.topic],
+    ['logs:PutLogEvents', arn.processLogs],
+    ['logs:CreateLogGroup', ownLogs],
+  ];
+
+  it('CreateUploadUrl may put objects under uploads/ (what its presigned POST needs) and record a pending upload, nothing else', async () => {
+    const role = 'test-CreateUploadUrl-role';
+    await iam.expectDecisions(role, [
+      ['s3:PutObject', arn.dashboardUpload],
+      ['dynamodb:PutItem', arn.outcomes],
+      ['logs:PutLogEvents', logsOf('test-CreateUploadUrl')],
+    ], 'Allowed');
+    await iam.expectDecisions(role, [
+      ...everythingElse(logsOf('test-CreateUploadUrl')),
+      ['s3:PutObject', `${bucket}/elsewhere/x.json`],
+      ['s3:PutObject', elsewhere.upload],
+      ['dynamodb:UpdateItem', arn.outcomes],
+      ['dynamodb:GetItem', arn.outcomes],
+    ], 'ImplicitlyDenied');
+  });
+
+  it('GetUploadOutcome may read outcomes, nothing else', async () => {
+    const role = 'test-GetUploadOutcome-role';
+    await iam.expectDecisions(role, [['dynamodb:GetItem', arn.outcomes], ['logs:PutLogEvents', logsOf('test-GetUploadOutcome')]], 'Allowed');
+    await iam.expectDecisions(role, [
+      ...everythingElse(logsOf('test-GetUploadOutcome')),
+      ['dynamodb:Query', arn.outcomes],
+      ['dynamodb:Scan', arn.outcomes],
+      ['dynamodb:GetItem', arn.table],
+      ['dynamodb:PutItem', arn.outcomes],
+    ], 'ImplicitlyDenied');
+  });
+
+  it('ListProducts may scan the inventory table, nothing else', async () => {
+    const role = 'test-ListProducts-role';
+    await iam.expectDecisions(role, [['dynamodb:Scan', arn.table], ['logs:PutLogEvents', logsOf('test-ListProducts')]], 'Allowed');
+    await iam.expectDecisions(role, [
+      ...everythingElse(logsOf('test-ListProducts')),
+      ['dynamodb:Scan', arn.outcomes],
+      ['dynamodb:Scan', elsewhere.table],
+      ['dynamodb:GetItem', arn.table],
+    ], 'ImplicitlyDenied');
+  });
+
+  it('the API authorizer writes its logs and nothing else: GetUser is authorized by the token itself', async () => {
+    const role = 'test-InventoryApiAuthorizer-role';
+    await iam.expectDecisions(role, [['logs:PutLogEvents', logsOf('test-InventoryApiAuthorizer')]], 'Allowed');
+    const pool = iam.arnOf('aws_cognito_user_pool', 'test-inventory-users');
+    await iam.expectDecisions(role, [...everythingElse(logsOf('test-InventoryApiAuthorizer')), ['cognito-idp:AdminGetUser', pool], ['cognito-idp:ListUsers', pool], ['dynamodb:Scan', arn.table]], 'ImplicitlyDenied');
+    expect(iam.identityPolicies(role).map((policy) => policy.name)).toEqual(['write-own-logs-and-traces']);
   });
 });
 

@@ -1,5 +1,4 @@
 import { CognitoUserPool } from '@cdktf/provider-aws/lib/cognito-user-pool';
-import { CognitoUserPoolClient } from '@cdktf/provider-aws/lib/cognito-user-pool-client';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
@@ -86,7 +85,9 @@ describe('inventory-pipeline: the upload bucket', () => {
         },
       ],
     });
-    const [permissionKey, permission] = only(stack.resources('aws_lambda_permission'));
+    const [permissionKey, permission] = only(
+      Object.fromEntries(Object.entries(stack.resources('aws_lambda_permission')).filter(([, config]) => config.principal === 's3.amazonaws.com')),
+    );
     expect(notification.depends_on).toEqual([`aws_lambda_permission.${permissionKey}`]);
     expect(iam.resolve(String(permission.function_name))).toBe('test-ProcessInventoryFile');
     // Scoped to this bucket in this account: a same-named bucket elsewhere cannot invoke it.
@@ -135,9 +136,10 @@ describe('inventory-pipeline: table, topic and functions', () => {
 
   it('gives each function the names and settings its handler reads, and no hard-coded ARN (the lab\'s BUG 5)', () => {
     expect(Object.keys(variablesOf('test-ProcessInventoryFile')).sort()).toEqual(
-      ['MAX_FILE_BYTES', 'POWERTOOLS_SERVICE_NAME', 'REJECTED_PREFIX', 'TABLE_NAME', 'UPLOAD_PREFIX'],
+      ['MAX_FILE_BYTES', 'OUTCOME_TABLE_NAME', 'POWERTOOLS_SERVICE_NAME', 'REJECTED_PREFIX', 'TABLE_NAME', 'UPLOAD_PREFIX'],
     );
     expect(iam.resolve(variablesOf('test-ProcessInventoryFile').TABLE_NAME)).toBe('test-InventoryTable');
+    expect(iam.resolve(variablesOf('test-ProcessInventoryFile').OUTCOME_TABLE_NAME)).toBe('test-InventoryUploads');
     expect(variablesOf('test-ProcessInventoryFile')).toMatchObject({
       UPLOAD_PREFIX: 'uploads/',
       REJECTED_PREFIX: 'rejected/',
@@ -171,7 +173,14 @@ describe('inventory-pipeline: table, topic and functions', () => {
 
   it('gives one role to each function (the lab shares one role with four *FullAccess policies)', () => {
     const roles = Object.values(stack.resources('aws_iam_role')).map((role) => role.name).sort();
-    expect(roles).toEqual(['test-lambda-inventory-notify-role', 'test-lambda-inventory-process-role']);
+    expect(roles).toEqual([
+      'test-CreateUploadUrl-role',
+      'test-GetUploadOutcome-role',
+      'test-InventoryApiAuthorizer-role',
+      'test-ListProducts-role',
+      'test-lambda-inventory-notify-role',
+      'test-lambda-inventory-process-role',
+    ]);
     const attachments = Object.values(stack.resources('aws_iam_role_policy_attachment')).map((a) => String(a.policy_arn));
     expect(attachments.filter((arn) => arn.includes('iam::aws:policy'))).toEqual([]);
   });
@@ -191,38 +200,101 @@ describe('inventory-pipeline: the dashboard user pool (STEP 8)', () => {
     });
   });
 
-  it('has a public client without a secret using the hosted UI code flow, localhost by default', () => {
-    expect(synthesized).toHaveResourceWithProperties(CognitoUserPoolClient, {
-      generate_secret: false,
-      allowed_oauth_flows_user_pool_client: true,
-      allowed_oauth_flows: ['code'],
-      allowed_oauth_scopes: ['openid', 'email', 'profile'],
-      supported_identity_providers: ['COGNITO'],
-      callback_urls: ['http://localhost:8080/callback'],
-      logout_urls: ['http://localhost:8080/'],
-      prevent_user_existence_errors: 'ENABLED',
-    });
-    const custom = synthStack(InventoryPipelineStack, 'inventory-pipeline', {
-      ...TEST_CONFIG,
-      callbackUrls: ['https://dash.example.com/cb'],
-      logoutUrls: ['https://dash.example.com/'],
-    });
-    expect(custom.synthesized).toHaveResourceWithProperties(CognitoUserPoolClient, {
-      callback_urls: ['https://dash.example.com/cb'],
-      logout_urls: ['https://dash.example.com/'],
-    });
+  it('has no app client: the dashboard stack makes it, with the dashboard\'s own URLs', () => {
+    expect(stack.resources('aws_cognito_user_pool_client')).toEqual({});
   });
 
-  it('hosts the UI on a domain prefix unique to the pool, and outputs what the dashboard needs', () => {
+  it('hosts the UI on a domain prefix unique to the pool, and outputs the pool', () => {
     const [, domain] = only(stack.resources('aws_cognito_user_pool_domain'));
     const [poolKey] = only(stack.resources('aws_cognito_user_pool'));
     expect(domain.domain).toBe(`test-inventory-\${substr(sha1(aws_cognito_user_pool.${poolKey}.id), 0, 10)}`);
     const outputs = stack.json.output ?? {};
-    expect(Object.keys(outputs).sort()).toEqual(
-      ['hosted_ui_url', 'table_name', 'topic_arn', 'upload_bucket', 'user_pool_client_id', 'user_pool_id'],
+    // The hosted UI's URL and the app client are the dashboard stack's now (it has the client).
+    expect(Object.keys(outputs).sort()).toEqual(['dashboard_api_url', 'outcome_table_name', 'table_name', 'topic_arn', 'upload_bucket', 'user_pool_id']);
+  });
+});
+
+describe('inventory-pipeline: the dashboard API', () => {
+  const lambdaRef = (functionName: string, attribute: string) => `\${aws_lambda_function.${stack.findName('aws_lambda_function', 'function_name', functionName)}.${attribute}}`;
+  const [apiKey, api] = only(stack.resources('aws_api_gateway_rest_api'));
+  const apiRef = (attribute: string) => `\${aws_api_gateway_rest_api.${apiKey}.${attribute}}`;
+
+  it('keeps each upload outcome in <env>-InventoryUploads, by owner and upload id, for 90 days (TTL)', () => {
+    expect(synthesized).toHaveResourceWithProperties(DynamodbTable, {
+      name: 'test-InventoryUploads',
+      hash_key: 'owner',
+      range_key: 'uploadId',
+      ttl: { enabled: true, attribute_name: 'expiresAt' },
+      billing_mode: 'PAY_PER_REQUEST',
+      point_in_time_recovery: { enabled: true },
+    });
+  });
+
+  it('answers POST /uploads, GET /uploads/{uploadId} and GET /products with their functions, behind the access-token authorizer', () => {
+    expect(api).toMatchObject({ name: 'test-inventory-dashboard', endpoint_configuration: { types: ['REGIONAL'] } });
+    const [authorizerKey, authorizer] = only(stack.resources('aws_api_gateway_authorizer'));
+    expect(authorizer).toMatchObject({
+      type: 'TOKEN',
+      authorizer_uri: lambdaRef('test-InventoryApiAuthorizer', 'invoke_arn'),
+      identity_source: 'method.request.header.Authorization',
+      authorizer_result_ttl_in_seconds: 0,
+    });
+    const paths = new Map(Object.entries(stack.resources('aws_api_gateway_resource')).map(([key, resource]) => [`\${aws_api_gateway_resource.${key}.id}`, resource]));
+    const pathOf = (resourceId: string): string => {
+      const resource = paths.get(resourceId);
+      return resource ? `${pathOf(String(resource.parent_id))}/${String(resource.path_part)}` : '';
+    };
+    const routes = Object.values(stack.resources('aws_api_gateway_method')).map((method) => [method.http_method, pathOf(String(method.resource_id)), method.authorization, method.authorizer_id]);
+    const authorizerId = `\${aws_api_gateway_authorizer.${authorizerKey}.id}`;
+    expect(routes.sort()).toEqual([
+      ['GET', '/products', 'CUSTOM', authorizerId],
+      ['GET', '/uploads/{uploadId}', 'CUSTOM', authorizerId],
+      ['POST', '/uploads', 'CUSTOM', authorizerId],
+    ]);
+    const integrations = Object.values(stack.resources('aws_api_gateway_integration')).map((integration) => [integration.type, integration.integration_http_method, integration.uri]);
+    expect(integrations.sort()).toEqual(
+      [
+        ['AWS_PROXY', 'POST', lambdaRef('test-CreateUploadUrl', 'invoke_arn')],
+        ['AWS_PROXY', 'POST', lambdaRef('test-GetUploadOutcome', 'invoke_arn')],
+        ['AWS_PROXY', 'POST', lambdaRef('test-ListProducts', 'invoke_arn')],
+      ].sort(),
     );
-    expect(String(outputs.hosted_ui_url.value)).toMatch(
-      /^https:\/\/\$\{aws_cognito_user_pool_domain\.[^}]+\.domain\}\.auth\.us-east-1\.amazoncognito\.com\/login\?client_id=\$\{aws_cognito_user_pool_client\.[^}]+\.id\}&response_type=code&scope=openid\+email\+profile&redirect_uri=http%3A%2F%2Flocalhost%3A8080%2Fcallback$/,
+  });
+
+  it('lets the API invoke each function for its own method and path only, and the authorizer as this authorizer only', () => {
+    const permissions = Object.values(stack.resources('aws_lambda_permission')).filter((permission) => permission.principal === 'apigateway.amazonaws.com');
+    expect(permissions.map((permission) => [permission.function_name, permission.source_arn]).sort()).toEqual(
+      [
+        [lambdaRef('test-CreateUploadUrl', 'function_name'), `${apiRef('execution_arn')}/*/POST/uploads`],
+        [lambdaRef('test-GetUploadOutcome', 'function_name'), `${apiRef('execution_arn')}/*/GET/uploads/*`],
+        [lambdaRef('test-ListProducts', 'function_name'), `${apiRef('execution_arn')}/*/GET/products`],
+        [lambdaRef('test-InventoryApiAuthorizer', 'function_name'), `${apiRef('execution_arn')}/authorizers/\${aws_api_gateway_authorizer.${only(stack.resources('aws_api_gateway_authorizer'))[0]}.id}`],
+      ].sort(),
     );
+  });
+
+  it('validates the upload request body at the API, and answers refusals as JSON', () => {
+    const [, model] = only(stack.resources('aws_api_gateway_model'));
+    expect(JSON.parse(String(model.schema))).toMatchObject({ required: ['fileName', 'size'], additionalProperties: false });
+    const post = Object.values(stack.resources('aws_api_gateway_method')).find((method) => method.http_method === 'POST')!;
+    expect(post.request_models).toEqual({ 'application/json': `\${aws_api_gateway_model.${only(stack.resources('aws_api_gateway_model'))[0]}.name}` });
+    const responses = Object.values(stack.resources('aws_api_gateway_gateway_response')).map((response) => [response.response_type, response.status_code ?? null]);
+    expect(responses.sort()).toEqual([['ACCESS_DENIED', '403'], ['BAD_REQUEST_BODY', '400'], ['DEFAULT_4XX', null], ['DEFAULT_5XX', null], ['UNAUTHORIZED', '401']]);
+  });
+
+  it('deploys a throttled, logged, traced stage that redeploys when a route or function changes', () => {
+    const [, stage] = only(stack.resources('aws_api_gateway_stage'));
+    expect(stage).toMatchObject({ stage_name: 'v1', xray_tracing_enabled: true });
+    const [, deployment] = only(stack.resources('aws_api_gateway_deployment'));
+    expect(Object.keys(deployment.triggers as object).sort()).toEqual(['authorizerFunctionArn', 'get-products', 'get-uploads-uploadId', 'post-uploads', 'redeployment']);
+  });
+
+  it('gives each dashboard function the names it reads, and its authorizer the pool', () => {
+    expect(iam.resolve(variablesOf('test-CreateUploadUrl').UPLOAD_BUCKET)).toBe(iam.resolve(bucketRef('bucket')));
+    expect(variablesOf('test-CreateUploadUrl')).toMatchObject({ UPLOAD_PREFIX: 'uploads/', MAX_FILE_BYTES: '10485760', URL_EXPIRY_SECONDS: '300' });
+    for (const fn of ['test-CreateUploadUrl', 'test-GetUploadOutcome']) expect(iam.resolve(variablesOf(fn).OUTCOME_TABLE_NAME)).toBe('test-InventoryUploads');
+    expect(iam.resolve(variablesOf('test-ListProducts').TABLE_NAME)).toBe('test-InventoryTable');
+    expect(variablesOf('test-ListProducts').LOW_STOCK_THRESHOLD).toBe('5');
+    expect(variablesOf('test-InventoryApiAuthorizer').USER_POOL_ID).toBe(`\${aws_cognito_user_pool.${only(stack.resources('aws_cognito_user_pool'))[0]}.id}`);
   });
 });

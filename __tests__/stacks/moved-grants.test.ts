@@ -3,8 +3,7 @@ import { Construct } from 'constructs';
 import { PipelineConfig } from '../../config';
 import { InventoryPipelineStack } from '../../stacks/inventory-pipeline';
 import { OrdersPipelineStack } from '../../stacks/orders-pipeline';
-import { ReportPipelineStack } from '../../stacks/report-pipeline';
-import { synthStack } from '../support/synth';
+import { synthStack, ReportPipelineTestStack } from '../support/synth';
 
 /**
  * Inline policies whose grant got a name different from the construct id they were
@@ -32,7 +31,7 @@ const MOVES: [string, new (scope: Construct, id: string, config: PipelineConfig)
   ],
   [
     'report-pipeline',
-    ReportPipelineStack,
+    ReportPipelineTestStack,
     [
       ['migrate-database_execution-role_observability_47325AD6', 'migrate-database_execution-role_write-own-logs-and-traces_A30E8AB9', 'write-own-logs-and-traces'],
       ['migrate-database_execution-role_vpc-access_BBF74D6D', 'migrate-database_execution-role_attach-to-vpc_A987BD8A', 'attach-to-vpc'],

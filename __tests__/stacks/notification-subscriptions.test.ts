@@ -1,7 +1,6 @@
 import { InventoryPipelineStack } from '../../stacks/inventory-pipeline';
 import { OrdersPipelineStack } from '../../stacks/orders-pipeline';
-import { ReportPipelineStack } from '../../stacks/report-pipeline';
-import { synthStack, TEST_CONFIG } from '../support/synth';
+import { synthStack, TEST_CONFIG, ReportPipelineTestStack } from '../support/synth';
 
 /**
  * NOTIFICATION_EMAIL and NOTIFICATION_SMS, across every stack with a topic: each topic
@@ -11,7 +10,7 @@ import { synthStack, TEST_CONFIG } from '../support/synth';
 const STACKS = [
   ['orders-pipeline', OrdersPipelineStack],
   ['inventory-pipeline', InventoryPipelineStack],
-  ['report-pipeline', ReportPipelineStack],
+  ['report-pipeline', ReportPipelineTestStack],
 ] as const;
 const PHONE = '+14155550100';
 const EMAIL = 'ops@example.com';

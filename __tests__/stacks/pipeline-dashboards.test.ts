@@ -6,8 +6,7 @@
 import type { SynthesizedStack } from '../../local/stack/synthesized-stack';
 import { InventoryPipelineStack } from '../../stacks/inventory-pipeline';
 import { OrdersPipelineStack } from '../../stacks/orders-pipeline';
-import { ReportPipelineStack } from '../../stacks/report-pipeline';
-import { only, synthStack } from '../support/synth';
+import { only, synthStack, ReportPipelineTestStack } from '../support/synth';
 
 interface Widget {
   readonly x: number;
@@ -51,12 +50,40 @@ describe.each([
   [
     'inventory-pipeline',
     InventoryPipelineStack,
-    ['upload bucket', 'ProcessInventoryFile', 'ProcessInventoryFile failed', 'InventoryTable', 'NotifyInventoryUpdate', 'NotifyInventoryUpdate failed', 'alerts topic', 'alarms raised'],
+    [
+      'dashboard API',
+      'InventoryApiAuthorizer',
+      'CreateUploadUrl',
+      'upload bucket',
+      'ProcessInventoryFile',
+      'ProcessInventoryFile failed',
+      'InventoryUploads',
+      'InventoryTable',
+      'NotifyInventoryUpdate',
+      'NotifyInventoryUpdate failed',
+      'alerts topic',
+      'GetUploadOutcome',
+      'ListProducts',
+      'alarms raised',
+    ],
   ],
   [
     'report-pipeline',
-    ReportPipelineStack,
-    ['create_report', 'CreateReport', 'FetchSupplierData', 'COFFEE database', 'MigrateReportDatabase', 'RenderReport', 'PresignReportUrl', 'report bucket', 'EmailReport topic', 'alarms raised'],
+    ReportPipelineTestStack,
+    [
+      'create_report',
+      'ReportApiAuthorizer',
+      'CreateReport',
+      'FetchSupplierData',
+      'COFFEE database',
+      'MigrateReportDatabase',
+      'RenderReport',
+      'PresignReportUrl',
+      'report bucket',
+      'EmailReport topic',
+      'ReportStatus',
+      'alarms raised',
+    ],
   ],
 ] as const)('the %s dashboard', (id, Stack, flow) => {
   const { stack } = synthStack(Stack, id);

@@ -1,9 +1,8 @@
-import { ReportPipelineStack } from '../../stacks/report-pipeline';
 import { StackIam } from '../support/iam';
-import { functionOf, only, synthStack, TEST_CONFIG } from '../support/synth';
+import { functionOf, only, ReportPipelineTestStack, synthStack, TEST_CONFIG, TEST_USER_POOL } from '../support/synth';
 
 /** The report pipeline as synthesized: its wiring, and least privilege simulated for every role. */
-const { stack } = synthStack(ReportPipelineStack, 'report-pipeline');
+const { stack } = synthStack(ReportPipelineTestStack, 'report-pipeline');
 const iam = new StackIam(stack, TEST_CONFIG.region);
 const functionNamed = (functionName: string) => functionOf(stack, functionName).config;
 const variablesOf = (functionName: string) => functionOf(stack, functionName).variables;
@@ -60,22 +59,56 @@ describe('report-pipeline: wiring', () => {
 });
 
 describe('report-pipeline: the create_report API', () => {
-  it('refuses anonymous requests: POST / needs a token from the stack\'s own user pool by default', () => {
-    const [, authorizer] = only(stack.resources('aws_api_gateway_authorizer'));
-    expect(authorizer.type).toBe('COGNITO_USER_POOLS');
-    expect((authorizer.provider_arns as string[]).map((arn) => iam.resolve(arn))).toEqual([
-      iam.resolve(`\${aws_cognito_user_pool.${only(stack.resources('aws_cognito_user_pool'))[0]}.arn}`),
+  const authorizerFunction = (of = stack) => of.resource('aws_lambda_function', of.findName('aws_lambda_function', 'function_name', 'test-ReportApiAuthorizer'));
+  const methodOf = (httpMethod: string) => Object.values(stack.resources('aws_api_gateway_method')).find((method) => method.http_method === httpMethod)!;
+
+  it("refuses anonymous requests: every method asks a TOKEN authorizer, never cached, about the given pool's access tokens; no pool of its own", () => {
+    expect(stack.resources('aws_cognito_user_pool')).toEqual({});
+    const [authorizerKey, authorizer] = only(stack.resources('aws_api_gateway_authorizer'));
+    expect(authorizer).toMatchObject({ type: 'TOKEN', identity_source: 'method.request.header.Authorization', authorizer_result_ttl_in_seconds: 0 });
+    const authorizerName = stack.findName('aws_lambda_function', 'function_name', 'test-ReportApiAuthorizer');
+    expect(authorizer.authorizer_uri).toBe(`\${aws_lambda_function.${authorizerName}.invoke_arn}`);
+    expect((authorizerFunction().environment as { variables: Record<string, string> }).variables.USER_POOL_ID).toBe(TEST_USER_POOL.id);
+    const methods = Object.values(stack.resources('aws_api_gateway_method'));
+    expect(methods.map((method) => [method.http_method, method.authorization, method.authorizer_id]).sort()).toEqual([
+      ['GET', 'CUSTOM', `\${aws_api_gateway_authorizer.${authorizerKey}.id}`],
+      ['POST', 'CUSTOM', `\${aws_api_gateway_authorizer.${authorizerKey}.id}`],
     ]);
-    const [, method] = only(stack.resources('aws_api_gateway_method'));
-    expect(method).toMatchObject({ http_method: 'POST', authorization: 'COGNITO_USER_POOLS' });
   });
 
-  it('uses an existing pool instead when REPORT_USER_POOL_ARN is set, and creates none', () => {
+  it('uses an existing pool instead when REPORT_USER_POOL_ARN is set', () => {
     const poolArn = 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Existing1';
-    const existing = synthStack(ReportPipelineStack, 'report-pipeline', { ...TEST_CONFIG, reportUserPoolArn: poolArn }).stack;
+    const existing = synthStack(ReportPipelineTestStack, 'report-pipeline', { ...TEST_CONFIG, reportUserPoolArn: poolArn }).stack;
     expect(existing.resources('aws_cognito_user_pool')).toEqual({});
-    expect(Object.values(existing.resources('aws_api_gateway_authorizer'))[0].provider_arns).toEqual([poolArn]);
+    expect((authorizerFunction(existing).environment as { variables: Record<string, string> }).variables.USER_POOL_ID).toBe('us-east-1_Existing1');
     expect(Object.keys(existing.json.output ?? {})).not.toContain('user_pool_id');
+  });
+
+  it('answers GET /{executionId} with ReportStatus (Lambda proxy), which this API may invoke for that route only', () => {
+    const [resourceKey, resource] = only(stack.resources('aws_api_gateway_resource'));
+    expect(resource.path_part).toBe('{executionId}');
+    const get = methodOf('GET');
+    expect(get.resource_id).toBe(`\${aws_api_gateway_resource.${resourceKey}.id}`);
+    expect(get.request_parameters).toEqual({ 'method.request.path.executionId': true });
+    const status = stack.findName('aws_lambda_function', 'function_name', 'test-ReportStatus');
+    const proxy = Object.values(stack.resources('aws_api_gateway_integration')).find((integration) => integration.type === 'AWS_PROXY')!;
+    expect(proxy).toMatchObject({ integration_http_method: 'POST', uri: `\${aws_lambda_function.${status}.invoke_arn}` });
+    expect(iam.resolve(String(proxy.http_method))).toBe('GET');
+    const permission = Object.values(stack.resources('aws_lambda_permission')).find((p) => p.function_name === `\${aws_lambda_function.${status}.function_name}`)!;
+    expect(permission).toMatchObject({ principal: 'apigateway.amazonaws.com', action: 'lambda:InvokeFunction' });
+    expect(permission.source_arn).toMatch(/\.execution_arn\}\/\*\/GET\/\*$/);
+    expect(iam.resolve(variablesOf('test-ReportStatus').EXECUTION_ARN_PREFIX)).toBe('arn:aws:states:us-east-1:111122223333:execution:test-CreateReport:');
+  });
+
+  it('redeploys the stage when a route, the status function or the authorizer function changes', () => {
+    const [, deployment] = only(stack.resources('aws_api_gateway_deployment'));
+    const triggers = deployment.triggers as Record<string, string>;
+    expect(iam.resolve(triggers['get-executionId'])).toBe(lambdaArn('test-ReportStatus'));
+    expect(iam.resolve(triggers.authorizerFunctionArn)).toBe(lambdaArn('test-ReportApiAuthorizer'));
+    expect(deployment.depends_on).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^aws_api_gateway_method\..*get-executionId/),
+      expect.stringMatching(/^aws_api_gateway_integration\..*get-executionId/),
+    ]));
   });
 
   it('its role may start this state machine and nothing else', async () => {
@@ -102,6 +135,30 @@ describe('report-pipeline: least privilege', () => {
         ['sns:Publish', topicArn],
       ], 'ImplicitlyDenied');
     }
+  });
+
+  it('ReportStatus may describe the executions of CreateReport, and nothing else', async () => {
+    const machine = iam.resolve(`\${aws_sfn_state_machine.${only(stack.resources('aws_sfn_state_machine'))[0]}.arn}`);
+    const execution = `${machine.replace(':stateMachine:', ':execution:')}:5fea7756-0ea4-451a-a703-a558b933e274`;
+    await iam.expectDecisions('test-ReportStatus-role', [['states:DescribeExecution', execution]], 'Allowed');
+    await iam.expectDecisions('test-ReportStatus-role', [
+      ['states:DescribeExecution', execution.replace('test-CreateReport', 'test-Other')],
+      ['states:StartExecution', machine],
+      ['states:StopExecution', execution],
+      ['states:GetExecutionHistory', execution],
+      ['states:DescribeStateMachine', machine],
+      ['s3:GetObject', `${bucketArn}/reports/abc.html`],
+    ], 'ImplicitlyDenied');
+  });
+
+  it('the API authorizer writes its logs and nothing else: GetUser is authorized by the token itself', async () => {
+    const pool = 'arn:aws:cognito-idp:us-east-1:111122223333:userpool/us-east-1_Dashboard';
+    await iam.expectDecisions('test-ReportApiAuthorizer-role', [
+      ['cognito-idp:AdminGetUser', pool],
+      ['cognito-idp:ListUsers', pool],
+      ['lambda:InvokeFunction', lambdaArn('test-ReportStatus')],
+    ], 'ImplicitlyDenied');
+    expect(iam.identityPolicies('test-ReportApiAuthorizer-role').map((policy) => policy.name)).toEqual(['write-own-logs-and-traces']);
   });
 
   it('RenderReport may write reports only; PresignReportUrl may read them only', async () => {
@@ -145,7 +202,7 @@ describe('report-pipeline with an existing database (REPORT_DB_*)', () => {
     subnetIds: ['subnet-0aaa', 'subnet-0bbb'],
     securityGroupId: 'sg-0ccc',
   };
-  const { stack: withExisting } = synthStack(ReportPipelineStack, 'report-pipeline', { ...TEST_CONFIG, reportDatabase: existing });
+  const { stack: withExisting } = synthStack(ReportPipelineTestStack, 'report-pipeline', { ...TEST_CONFIG, reportDatabase: existing });
   const existingIam = new StackIam(withExisting, TEST_CONFIG.region);
 
   it('creates no network and no cluster, and points the functions at the given database', () => {

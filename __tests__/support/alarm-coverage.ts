@@ -6,7 +6,7 @@ import { fakeAwsAttributes } from './fake-aws';
  * each watched resource type, the dimensions an alarm names it by (resolved from the
  * resource's own configuration) and the metrics it must have an alarm on. A resource of a
  * listed type without them is reported, so a new queue, function, stream mapping, API,
- * state machine, database or notification topic cannot be deployed unwatched.
+ * state machine, database, CloudFront distribution or notification topic cannot be deployed unwatched.
  */
 interface WatchedType {
   readonly type: string;
@@ -71,6 +71,12 @@ const WATCHED_TYPES: WatchedType[] = [
     dimensions: { DBClusterIdentifier: resolve(String(config.cluster_identifier)) },
     metrics: [['ACUUtilization', 'CPUUtilization'], ['DatabaseConnections']],
   })),
+  // CloudFront publishes in us-east-1 only (Region=Global): a stack elsewhere is reported here.
+  each('aws_cloudfront_distribution', (name, _config, _stack, resolve) => ({
+    label: `distribution ${name}`,
+    dimensions: { DistributionId: resolve(`\${aws_cloudfront_distribution.${name}.id}`), Region: 'Global' },
+    metrics: [['5xxErrorRate']],
+  })),
   // The pipelines' notification topics; the ops topic is where these alarms go, not what they watch.
   each('aws_sns_topic', (name, config, stack, resolve) => {
     if (isAlarmDestination(stack, name)) return undefined;
@@ -78,9 +84,12 @@ const WATCHED_TYPES: WatchedType[] = [
   }),
 ];
 
+/** The ops topic: the one the alarms notify, or, in a stack whose only alarm is removed, the one OpsAlarms made. */
 function isAlarmDestination(stack: SynthesizedStack, topicName: string): boolean {
   const reference = `\${aws_sns_topic.${topicName}.arn}`;
-  return Object.values(stack.resources('aws_cloudwatch_metric_alarm')).some((alarm) => (alarm.alarm_actions as string[] | undefined)?.includes(reference));
+  const notified = Object.values(stack.resources('aws_cloudwatch_metric_alarm')).some((alarm) => (alarm.alarm_actions as string[] | undefined)?.includes(reference));
+  const metadata = stack.resource('aws_sns_topic', topicName)['//'] as { metadata?: { path?: string } } | undefined;
+  return notified || /\/ops-alarms\/topic\/topic$/.test(metadata?.metadata?.path ?? '');
 }
 
 /**

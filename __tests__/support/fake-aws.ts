@@ -70,6 +70,21 @@ export function fakeAwsAttributes(region: string): AttributeResolver {
         return '1example23456789abcdefghij';
       case 'aws_api_gateway_rest_api.id':
         return 'a1b2c3d4e5';
+      case 'aws_s3_bucket.bucket_regional_domain_name':
+        return `${bucketName(config)}.s3.${region}.amazonaws.com`;
+      // CloudFront is global: its ARNs name no region.
+      case 'aws_cloudfront_distribution.arn':
+        return `arn:aws:cloudfront::${FAKE_ACCOUNT}:distribution/EDFDVBD6EXAMPLE`;
+      case 'aws_cloudfront_distribution.id':
+        return 'EDFDVBD6EXAMPLE';
+      case 'aws_cloudfront_distribution.domain_name':
+        return 'd111111abcdef8.cloudfront.net';
+      case 'aws_cloudfront_function.arn':
+        return `arn:aws:cloudfront::${FAKE_ACCOUNT}:function/${resourceName}`;
+      case 'aws_cloudfront_origin_access_control.id':
+        return 'E2QWRUHAPOMQZL';
+      case 'aws_cloudfront_response_headers_policy.id':
+        return '67f7725c-6f97-4210-82d7-5512b31e9d03';
       case 'aws_api_gateway_rest_api.root_resource_id':
         return 'r00t1d';
       default:

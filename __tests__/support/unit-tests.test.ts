@@ -75,7 +75,7 @@ describe("this project's tests", () => {
   }
 
   it('leaves out every test that starts an emulator, a pipeline or a browser, as its source says', () => {
-    const startsSomething = /\b(workerEmulators|startDynamoDbLocal|startFauxqs|startMariaDb|startLocalPipeline|renderedDom|screenshot)\(/;
+    const startsSomething = /\b(workerEmulators|startDynamoDbLocal|startFauxqs|startMariaDb|startLocalPipeline|startLocalStacks|renderedDom|screenshot)\(/;
     const classify = createClassifier();
 
     const letIn = testFiles()

@@ -12,11 +12,15 @@ import { substituteContextVariables, type ContextVariables } from './context-var
  * by substitution, not by the mapping template renderer.
  */
 
-/** The response types this server produces, with API Gateway's default status and message. */
-export const GATEWAY_RESPONSE_TYPES = {
-  ACCESS_DENIED: { status: 403, message: 'Forbidden', errorType: 'AccessDeniedException' },
+/**
+ * The response types this server produces, with API Gateway's default status and message.
+ * A null message is API Gateway's own: an authorizer that fails answers `{"message":null}`.
+ */
+export const GATEWAY_RESPONSE_TYPES: Readonly<Record<GatewayResponseType, { readonly status: number; readonly message: string | null; readonly errorType: string; readonly template?: string }>> = {
+  // A Lambda authorizer's denial is written with a capital M: {"Message":"User is not authorized ..."}.
+  ACCESS_DENIED: { status: 403, message: 'Forbidden', errorType: 'AccessDeniedException', template: '{"Message":$context.error.messageString}' },
   API_CONFIGURATION_ERROR: { status: 500, message: 'Internal server error', errorType: 'InternalServerErrorException' },
-  AUTHORIZER_CONFIGURATION_ERROR: { status: 500, message: 'Internal server error', errorType: 'AuthorizerConfigurationException' },
+  AUTHORIZER_CONFIGURATION_ERROR: { status: 500, message: null, errorType: 'AuthorizerConfigurationException' },
   AUTHORIZER_FAILURE: { status: 500, message: 'Internal server error', errorType: 'AuthorizerFailureException' },
   BAD_REQUEST_BODY: { status: 400, message: 'Invalid request body', errorType: 'BadRequestException' },
   BAD_REQUEST_PARAMETERS: { status: 400, message: 'Missing required request parameters', errorType: 'BadRequestException' },
@@ -35,9 +39,28 @@ export const GATEWAY_RESPONSE_TYPES = {
   UNAUTHORIZED: { status: 401, message: 'Unauthorized', errorType: 'UnauthorizedException' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported Media Type', errorType: 'UnsupportedMediaTypeException' },
   WAF_FILTERED: { status: 403, message: 'Forbidden', errorType: 'WafFilteredException' },
-} as const;
+};
 
-export type GatewayResponseType = keyof typeof GATEWAY_RESPONSE_TYPES;
+export type GatewayResponseType =
+  | 'ACCESS_DENIED'
+  | 'API_CONFIGURATION_ERROR'
+  | 'AUTHORIZER_CONFIGURATION_ERROR'
+  | 'AUTHORIZER_FAILURE'
+  | 'BAD_REQUEST_BODY'
+  | 'BAD_REQUEST_PARAMETERS'
+  | 'EXPIRED_TOKEN'
+  | 'INTEGRATION_FAILURE'
+  | 'INTEGRATION_TIMEOUT'
+  | 'INVALID_API_KEY'
+  | 'INVALID_SIGNATURE'
+  | 'MISSING_AUTHENTICATION_TOKEN'
+  | 'QUOTA_EXCEEDED'
+  | 'REQUEST_TOO_LARGE'
+  | 'RESOURCE_NOT_FOUND'
+  | 'THROTTLED'
+  | 'UNAUTHORIZED'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'WAF_FILTERED';
 
 /** The built-in template of every gateway response an API does not customize. */
 export const BUILT_IN_TEMPLATE = '{"message":$context.error.messageString}';
@@ -47,11 +70,16 @@ export const BUILT_IN_TEMPLATE = '{"message":$context.error.messageString}';
  * turned into the API's gateway response for its type.
  */
 export class GatewayError extends Error {
+  /** API Gateway's message is null (`$context.error.messageString` is `null`). */
+  readonly messageIsNull: boolean;
+
   constructor(
     readonly type: GatewayResponseType,
     /** `$context.error.message`; defaults to the type's message. */
     message?: string,
     readonly details: {
+      /** The status when the API's gateway responses set none, where API Gateway answers another than the type's (a malformed Lambda proxy response: 502). */
+      readonly statusCode?: number;
       /** `$context.error.validationErrorString`, e.g. `[object has missing required properties (["item"])]`. */
       readonly validationErrorString?: string;
       /** What went wrong, for the execution log (never shown to the client). */
@@ -60,7 +88,9 @@ export class GatewayError extends Error {
       readonly integrationError?: string;
     } = {},
   ) {
-    super(message ?? GATEWAY_RESPONSE_TYPES[type].message);
+    const defaultMessage = GATEWAY_RESPONSE_TYPES[type].message;
+    super(message ?? defaultMessage ?? '');
+    this.messageIsNull = message === undefined && defaultMessage === null;
     this.name = 'GatewayError';
   }
 }
@@ -77,6 +107,8 @@ export interface GatewayResponseConfig {
 export interface RenderedResponse {
   readonly statusCode: number;
   readonly headers: Record<string, string>;
+  /** Headers sent once per value (a Lambda proxy response's multiValueHeaders, e.g. several Set-Cookie). */
+  readonly multiValueHeaders?: Readonly<Record<string, readonly string[]>>;
   readonly body: string;
 }
 
@@ -84,7 +116,7 @@ export interface RenderedResponse {
 export function errorVariables(error: GatewayError) {
   return {
     message: error.message,
-    messageString: JSON.stringify(error.message),
+    messageString: error.messageIsNull ? 'null' : JSON.stringify(error.message),
     responseType: error.type,
     // API Gateway JSON-escapes it, so that templates may put it between quotes.
     validationErrorString: escapeJsonString(error.details.validationErrorString ?? ''),
@@ -110,9 +142,9 @@ export function renderGatewayResponse(
   const defaults = GATEWAY_RESPONSE_TYPES[error.type];
   const specific = responses.get(error.type);
   const fallback = responses.get(defaults.status >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX');
-  const statusCode = specific?.statusCode ?? fallback?.statusCode ?? defaults.status;
+  const statusCode = specific?.statusCode ?? fallback?.statusCode ?? error.details.statusCode ?? defaults.status;
 
-  const templates = nonEmpty(specific?.templates) ?? nonEmpty(fallback?.templates) ?? { 'application/json': BUILT_IN_TEMPLATE };
+  const templates = nonEmpty(specific?.templates) ?? nonEmpty(fallback?.templates) ?? { 'application/json': defaults.template ?? BUILT_IN_TEMPLATE };
   const contentType = chooseContentType(Object.keys(templates), options.accept);
   const body = substituteContextVariables(templates[contentType], context, '');
 

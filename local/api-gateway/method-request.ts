@@ -8,6 +8,8 @@ import type { RequestParameters } from './input-variable';
  */
 export interface MethodRequest {
   readonly headers: IncomingMessage['headers'];
+  /** Names and values as the client wrote them, in order (Node's rawHeaders), for a Lambda proxy event; absent, `headers` serves. */
+  readonly rawHeaders?: readonly string[];
   readonly query: URLSearchParams;
   readonly body: string;
   /** The media type of the body; application/json when the client names none. */
@@ -20,6 +22,7 @@ export type ParameterValues = (source: string) => string | undefined;
 export function methodRequest(request: IncomingMessage, url: URL, body: string): MethodRequest {
   return {
     headers: request.headers,
+    rawHeaders: request.rawHeaders,
     query: url.searchParams,
     body,
     contentType: mediaType(request.headers['content-type']) ?? 'application/json',

@@ -27,8 +27,19 @@ export type ArrivalContext = {
 };
 
 type RouteVariables = { readonly resourcePath: string; readonly resourceId: string };
-/** Set by a Cognito user pool authorizer: the ID token's claims, as strings. */
-type AuthorizerVariables = { readonly authorizer?: { readonly claims: Readonly<Record<string, string>> } };
+
+/** What the method's authorizer established about the caller. */
+export type AuthorizerResult =
+  /** A Cognito user pool authorizer: the ID token's claims, as strings. */
+  | { readonly kind: 'cognito'; readonly claims: Readonly<Record<string, string>> }
+  /**
+   * A Lambda authorizer: its principalId and its context, whose values API Gateway
+   * stringifies (null stays null), and how long the function took (0 when cached).
+   */
+  | { readonly kind: 'lambda'; readonly principalId: string; readonly context: Readonly<Record<string, string | null>>; readonly latencyMs: number };
+
+/** `$context.authorizer`: `claims` for Cognito; principalId, integrationLatency and the context's keys for a Lambda authorizer. */
+type AuthorizerVariables = { readonly authorizer?: Readonly<Record<string, string | number | Readonly<Record<string, string>>>> };
 type IntegrationVariables = { readonly integration: { readonly status?: number; readonly latency?: number; readonly error?: string } };
 type ErrorVariables = { readonly error: ReturnType<typeof errorVariables> };
 
@@ -60,9 +71,19 @@ export function withRoute(context: ArrivalContext, resource: ApiResource): Route
   return { ...context, resourcePath: resource.path, resourceId: resource.id };
 }
 
-/** `claims` is undefined when the method has no authorizer. */
-export function withAuthorizer(context: RoutedContext, claims: Readonly<Record<string, string>> | undefined): AuthorizedContext {
-  return claims === undefined ? context : { ...context, authorizer: { claims } };
+/** `result` is undefined when the method has no authorizer. */
+export function withAuthorizer(context: RoutedContext, result: AuthorizerResult | undefined): AuthorizedContext {
+  if (result === undefined) return context;
+  if (result.kind === 'cognito') return { ...context, authorizer: { claims: result.claims } };
+  const values = Object.fromEntries(Object.entries(result.context).filter((entry): entry is [string, string] => entry[1] !== null));
+  return { ...context, authorizer: { ...values, principalId: result.principalId, integrationLatency: result.latencyMs } };
+}
+
+/** `requestContext.authorizer` of a Lambda proxy event, as API Gateway writes it (a Lambda authorizer's null values included). */
+export function proxyEventAuthorizer(result: AuthorizerResult | undefined): Record<string, unknown> | undefined {
+  if (result === undefined) return undefined;
+  if (result.kind === 'cognito') return { claims: { ...result.claims } };
+  return { ...result.context, principalId: result.principalId, integrationLatency: result.latencyMs };
 }
 
 export function withIntegration(context: AuthorizedContext, status: number, latency: number): IntegratedContext {

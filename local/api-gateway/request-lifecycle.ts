@@ -1,9 +1,13 @@
 import type { LocalUserPool } from '../cognito/local-user-pool';
 import { callAwsService, type AwsIntegrationResponse, type AwsServiceBackend } from './aws-integration';
-import { authorize } from './cognito-authorizer';
 import { GatewayError, renderGatewayResponse, type RenderedResponse } from './gateway-responses';
 import { integrationRequestBody } from './integration-request';
 import { integrationResponse } from './integration-response';
+import { LambdaTokenAuthorizers } from './lambda-authorizer';
+import type { LambdaInvoker } from './lambda-invocation';
+import type { LambdaPermission } from './lambda-permissions';
+import { lambdaProxyIntegration } from './lambda-proxy-integration';
+import { authorizeMethod } from './method-authorizer';
 import { mockIntegration } from './mock-integration';
 import { noOverrides, type ContextOverrides, type TemplateScope } from './mapping-template';
 import { headerValue, parameterValues, templateParameters, type MethodRequest, type ParameterValues } from './method-request';
@@ -31,6 +35,10 @@ import { TokenBucket } from './throttle';
 export interface RequestLifecycleOptions {
   readonly backends: Readonly<Record<string, AwsServiceBackend>>;
   readonly userPools?: ReadonlyMap<string, LocalUserPool>;
+  /** Invokes the functions of AWS_PROXY integrations and Lambda authorizers. */
+  readonly lambda?: LambdaInvoker;
+  /** The stack's aws_lambda_permission statements, checked before each such invocation. */
+  readonly lambdaPermissions: readonly LambdaPermission[];
   /** Honour the stage's method-settings throttling. */
   readonly throttle: boolean;
   /** Writes a line to the execution log. */
@@ -50,11 +58,13 @@ export interface Answer {
 
 export class RequestLifecycle {
   private readonly buckets = new Map<ApiMethod, TokenBucket>();
+  private readonly lambdaAuthorizers: LambdaTokenAuthorizers;
 
   constructor(
     private readonly api: RestApiDefinition,
     private readonly options: RequestLifecycleOptions,
   ) {
+    this.lambdaAuthorizers = new LambdaTokenAuthorizers({ api, invoke: options.lambda, permissions: options.lambdaPermissions });
     if (options.throttle) {
       const visit = (resource: ApiResource): void => {
         for (const method of resource.methods.values()) {
@@ -87,13 +97,21 @@ export class RequestLifecycle {
     // The latest step of `$context`, for the gateway response if a later step refuses.
     let reached: RequestContext = admission.context;
     try {
-      // The method request: the authorizer's claims are in `$context` even when a later check refuses.
-      const authorized = withAuthorizer(admission.context, authorize(route.method, request, this.options.userPools, where));
+      // The method request: the authorizer's answer is in `$context` even when a later check refuses.
+      const authorizer = await authorizeMethod(route.method, request, admission.context, { userPools: this.options.userPools, lambda: this.lambdaAuthorizers }, where);
+      const authorized = withAuthorizer(admission.context, authorizer);
       reached = authorized;
       this.checkApiKeyAndValidate(route, request, where);
       const integration = route.method.integration;
       if (!integration) {
         throw new GatewayError('API_CONFIGURATION_ERROR', undefined, { log: `${where} has no aws_api_gateway_integration` });
+      }
+      if (integration.type === 'AWS_PROXY') {
+        // A proxy integration has no templates and no integration responses: the function's answer is the response.
+        const integrationStartedAt = Date.now();
+        const dependencies = { api: this.api, invoke: this.options.lambda, permissions: this.options.lambdaPermissions };
+        const proxied = await lambdaProxyIntegration(dependencies, { integration, request, pathParameters: route.pathParameters, context: authorized, authorizer, where });
+        return { context: withIntegration(authorized, proxied.integrationStatus, Date.now() - integrationStartedAt), response: proxied.response };
       }
       const scope: TemplateScope = { params: templateParameters(request, route.pathParameters), overrides: noOverrides() };
       const body = integrationRequestBody(integration, request, authorized, scope, where);
@@ -131,7 +149,7 @@ export class RequestLifecycle {
     validateRequest(route, request);
   }
 
-  /** The integration, by type: only AWS and MOCK run; the others are refused rather than answered some other way. */
+  /** The integration, by type: AWS and MOCK here (AWS_PROXY to Lambda above); the others are refused rather than answered some other way. */
   private async integration(integration: ApiIntegration, body: string, parameterValue: ParameterValues, where: string): Promise<AwsIntegrationResponse> {
     switch (integration.type) {
       case 'AWS':
@@ -140,7 +158,7 @@ export class RequestLifecycle {
         return mockIntegration(body, where);
       default:
         throw new GatewayError('API_CONFIGURATION_ERROR', `integration type ${integration.type} not supported locally yet`, {
-          log: `${where}: integration type ${integration.type} is not supported by the local API Gateway (only AWS and MOCK are)`,
+          log: `${where}: integration type ${integration.type} is not supported by the local API Gateway (only AWS, AWS_PROXY to Lambda and MOCK are)`,
         });
     }
   }

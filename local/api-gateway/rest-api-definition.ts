@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { LOCAL_ACCOUNT_ID } from '../emulators/local-account';
 import type { ResourceConfig, SynthesizedStack } from '../stack/synthesized-stack';
 import { block, optionalValue, References, stringList, stringMap } from './api-gateway-references';
 import type { GatewayResponseConfig } from './gateway-responses';
@@ -18,6 +19,14 @@ export interface RestApiDefinition {
   /** `$context.apiId`. */
   readonly apiId: string;
   readonly stageName: string;
+  /** From the API's execution ARN when the resolver knows it, else the stack's region and the local account. */
+  readonly partition: string;
+  readonly region: string;
+  readonly accountId: string;
+  /** The stage's variables (aws_api_gateway_stage.variables). */
+  readonly stageVariables: Readonly<Record<string, string>>;
+  /** The API's binary_media_types, e.g. `image/png` or `*\/*`. */
+  readonly binaryMediaTypes: readonly string[];
   readonly root: ApiResource;
   /** Gateway responses by response type. */
   readonly gatewayResponses: ReadonlyMap<string, GatewayResponseConfig>;
@@ -58,6 +67,8 @@ export interface ApiMethod {
 export interface ApiAuthorizer {
   /** Terraform name of the aws_api_gateway_authorizer. */
   readonly terraformName: string;
+  /** Its id, as in its ARN `.../authorizers/<id>`. */
+  readonly id: string;
   readonly name: string;
   /** TOKEN (the default), REQUEST or COGNITO_USER_POOLS. */
   readonly type: string;
@@ -67,6 +78,12 @@ export interface ApiAuthorizer {
   readonly identitySource: string;
   /** A regex the token must match, else 401 without checking it. */
   readonly identityValidationExpression?: string;
+  /** For TOKEN and REQUEST: the Lambda invoke URI (authorizer_uri), with every reference resolved. */
+  readonly uri?: string;
+  /** The role API Gateway assumes to invoke the function (authorizer_credentials); without one, the function's permission applies. */
+  readonly credentials?: string;
+  /** How long an answer is cached per token (authorizer_result_ttl_in_seconds; Terraform's default 300); 0 = never. */
+  readonly resultTtlSeconds: number;
 }
 
 export interface ApiIntegration {
@@ -82,6 +99,8 @@ export interface ApiIntegration {
   /** `integration.request.<where>.<name>` -> source expression. */
   readonly requestParameters: Readonly<Record<string, string>>;
   readonly timeoutMs: number;
+  /** The role API Gateway assumes to call the integration; for a Lambda integration without one, the function's permission applies. */
+  readonly credentials?: string;
   readonly responses: readonly ApiIntegrationResponse[];
 }
 
@@ -116,6 +135,8 @@ const BUILT_IN_MODELS: Record<string, object> = {
 };
 
 const DEFAULT_TIMEOUT_MS = 29_000;
+/** Terraform's default authorizer_result_ttl_in_seconds. */
+const DEFAULT_AUTHORIZER_TTL_SECONDS = 300;
 
 /**
  * Reads the REST API `options.restApi` (or the stack's only one) and its stage.
@@ -237,6 +258,7 @@ export function readRestApi(stack: SynthesizedStack, resolve: (value: string) =>
       requestTemplates: Object.fromEntries(Object.entries(stringMap(references, config.request_templates)).map(([k, v]) => [k.toLowerCase(), v])),
       requestParameters: stringMap(references, config.request_parameters),
       timeoutMs: Number(optionalValue(references, config.timeout_milliseconds) ?? DEFAULT_TIMEOUT_MS),
+      credentials: optionalValue(references, config.credentials),
       responses: integrationResponses.get(integrationKey) ?? [],
     });
   }
@@ -246,6 +268,7 @@ export function readRestApi(stack: SynthesizedStack, resolve: (value: string) =>
       `aws_api_gateway_authorizer.${name}.id`,
       {
         terraformName: name,
+        id: references.optionalExternal(`\${aws_api_gateway_authorizer.${name}.id}`) ?? localId(`aws_api_gateway_authorizer.${name}.id`),
         name: references.value(config.name),
         type: (optionalValue(references, config.type) ?? 'TOKEN').toUpperCase(),
         // Leniently: a pool the resolver does not know keeps its reference, matches no local
@@ -253,6 +276,10 @@ export function readRestApi(stack: SynthesizedStack, resolve: (value: string) =>
         providerArns: stringList(references, config.provider_arns, { lenient: true }),
         identitySource: optionalValue(references, config.identity_source) ?? 'method.request.header.Authorization',
         identityValidationExpression: optionalValue(references, config.identity_validation_expression),
+        // Leniently, as the pools: a function the resolver does not know answers 500 for its methods.
+        uri: config.authorizer_uri === undefined || config.authorizer_uri === null ? undefined : stringList(references, config.authorizer_uri, { lenient: true })[0],
+        credentials: optionalValue(references, config.authorizer_credentials),
+        resultTtlSeconds: Number(optionalValue(references, config.authorizer_result_ttl_in_seconds) ?? DEFAULT_AUTHORIZER_TTL_SECONDS),
       },
     ]),
   );
@@ -303,11 +330,19 @@ export function readRestApi(stack: SynthesizedStack, resolve: (value: string) =>
     }),
   );
 
+  const apiId = references.optionalExternal(`\${aws_api_gateway_rest_api.${terraformName}.id}`) ?? localId(apiIdentity);
+  const executionArn = references.optionalExternal(`\${aws_api_gateway_rest_api.${terraformName}.execution_arn}`);
+  const [, partition, region, accountId] = /^arn:([^:]+):execute-api:([^:]+):([^:]+):/.exec(executionArn ?? '') ?? [];
   return {
     terraformName,
     name: references.value(api.name),
-    apiId: references.optionalExternal(`\${aws_api_gateway_rest_api.${terraformName}.id}`) ?? localId(apiIdentity),
+    apiId,
     stageName: stage.stageName,
+    partition: partition ?? 'aws',
+    region: region ?? stack.region,
+    accountId: accountId ?? LOCAL_ACCOUNT_ID,
+    stageVariables: stringMap(references, stage.config.variables),
+    binaryMediaTypes: stringList(references, api.binary_media_types),
     root,
     gatewayResponses,
     accessLogFormat,

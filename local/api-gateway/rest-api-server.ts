@@ -6,6 +6,8 @@ import type { SynthesizedStack } from '../stack/synthesized-stack';
 import { accessLogLine } from './access-log';
 import type { AwsServiceBackend } from './aws-integration';
 import { GatewayError, type RenderedResponse } from './gateway-responses';
+import type { LambdaInvoker } from './lambda-invocation';
+import { lambdaPermissions } from './lambda-permissions';
 import { methodRequest } from './method-request';
 import { arrivalContext, type RequestContext } from './request-context';
 import { RequestLifecycle } from './request-lifecycle';
@@ -13,6 +15,7 @@ import { readRestApi, type RestApiDefinition } from './rest-api-definition';
 
 // Defined beside the AWS integration call; importable from here, where callers look for them.
 export type { AwsIntegrationRequest, AwsIntegrationResponse, AwsServiceBackend } from './aws-integration';
+export type { LambdaInvoker } from './lambda-invocation';
 
 /**
  * Serves one REST API (API Gateway v1) of a synthesized stack on a loopback port, doing
@@ -24,17 +27,25 @@ export type { AwsIntegrationRequest, AwsIntegrationResponse, AwsServiceBackend }
  * configuration is read generically from the aws_api_gateway_* resources (see
  * rest-api-definition.ts).
  *
+ * AWS_PROXY integrations with Lambda get API Gateway's proxy event (payload format 1.0)
+ * and answer with what the function returns (see lambda-proxy-integration.ts); the
+ * functions run through the `lambda` invoker the runtime gives, after the function's
+ * aws_lambda_permission is checked for the method's ARN, as Lambda checks it.
+ *
  * Cognito user pool authorizers run against local pools (see local-user-pool.ts): the
  * ID token from the authorizer's identity source is verified with the pools the
  * authorizer names, a missing or invalid token gets the API's UNAUTHORIZED response
- * (401), and a valid one's claims are `$context.authorizer.claims`.
+ * (401), and a valid one's claims are `$context.authorizer.claims`. Lambda TOKEN
+ * authorizers run through the same invoker (see lambda-authorizer.ts): their policy is
+ * judged for the method ARN, their answer cached for their TTL, and their context is
+ * `$context.authorizer.<key>`.
  *
  * What it does not do (yet), and how it says so: a method with another kind of
- * authorization (AWS_IAM, CUSTOM), with a Cognito authorizer naming a pool that has no
- * local pool, with authorization scopes, or that requires an API key, answers 500
- * "... not supported locally yet" so that nobody mistakes it for an open method; HTTP,
- * HTTP_PROXY and AWS_PROXY integrations answer 500 likewise. Only MOCK and AWS
- * integrations run.
+ * authorization (AWS_IAM, a REQUEST authorizer), with a Cognito authorizer naming a pool
+ * that has no local pool, with authorization scopes, or that requires an API key, answers
+ * 500 "... not supported locally yet" so that nobody mistakes it for an open method;
+ * HTTP and HTTP_PROXY integrations, AWS_PROXY to anything but Lambda, and binary media
+ * types answer 500 likewise.
  *
  * This module is the HTTP side: the listener, the body and its size limit, sending the
  * answer, stop() and idle(). A request's way through the gateway is request-lifecycle.ts,
@@ -57,6 +68,12 @@ export interface RestApiServerOptions {
    * the pool id). A method whose authorizer names a pool without one answers 500.
    */
   readonly userPools?: ReadonlyMap<string, LocalUserPool>;
+  /**
+   * Invokes a function by ARN, for AWS_PROXY integrations and Lambda authorizers (the
+   * function ARN is read from the invoke uri `arn:aws:apigateway:<region>:lambda:path/2015-03-31/functions/<arn>/invocations`).
+   * Without it, such methods answer 500.
+   */
+  readonly lambda?: LambdaInvoker;
   /** Honour the stage's method-settings throttling (token bucket rate/burst). @default true */
   readonly throttle?: boolean;
   /** Each access-log line, rendered from the stage's access_log_settings.format. */
@@ -93,7 +110,16 @@ const STOP_GRACE_MS = 2_000;
 export async function startRestApi(options: RestApiServerOptions): Promise<RunningRestApi> {
   const api = readRestApi(options.stack, options.resolve, { restApi: options.restApi, stage: options.stage });
   const log = options.onExecutionLog ?? ((line: string) => process.stderr.write(`[local API Gateway ${api.name}] ${line}\n`));
-  const lifecycle = new RequestLifecycle(api, { backends: options.backends, userPools: options.userPools, throttle: options.throttle ?? true, log });
+  const permissions = lambdaPermissions(options.stack, options.resolve);
+  for (const reason of permissions.skipped) log(`left out a Lambda permission the local runtime cannot resolve (it grants nothing here): ${reason}`);
+  const lifecycle = new RequestLifecycle(api, {
+    backends: options.backends,
+    userPools: options.userPools,
+    lambda: options.lambda,
+    lambdaPermissions: permissions.permissions,
+    throttle: options.throttle ?? true,
+    log,
+  });
   const listener = new Listener(api, lifecycle, log, options.onAccessLog);
   const inFlight = new InFlight();
   const server = createServer((request, response) => {
@@ -168,13 +194,18 @@ class Listener {
 
   private send(response: ServerResponse, result: RenderedResponse, context: RequestContext): void {
     const body = Buffer.from(result.body, 'utf8');
-    response.writeHead(result.statusCode, {
-      ...result.headers,
+    const own: Record<string, string> = {
       'Content-Length': String(body.length),
       'x-amzn-RequestId': context.requestId,
       'x-amz-apigw-id': context.extendedRequestId,
       ...(this.stopping ? { Connection: 'close' } : {}),
-    });
+    };
+    // The gateway's own headers win over a function's spelling of them (e.g. its content-length).
+    const ownNames = new Set([...Object.keys(own), 'Transfer-Encoding', 'Connection'].map((name) => name.toLowerCase()));
+    const theirs = Object.entries({ ...result.headers, ...result.multiValueHeaders })
+      .filter(([name]) => !ownNames.has(name.toLowerCase()))
+      .map(([name, value]) => [name, typeof value === 'string' ? value : [...value]]);
+    response.writeHead(result.statusCode, { ...(Object.fromEntries(theirs) as Record<string, string | string[]>), ...own });
     response.end(body);
   }
 

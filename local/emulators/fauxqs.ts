@@ -28,13 +28,21 @@ export interface FauxqsOptions {
   readonly startupTimeoutMs?: number;
 }
 
+/**
+ * The metadata key (x-amz-meta-<key>) by which a write says it stores a browser's POST
+ * upload (see post-object-upload.ts): the object is reported as `ObjectCreated:Post`, as
+ * S3 reports it, and the key itself is not stored.
+ */
+export const POST_UPLOAD_METADATA_KEY = 'fauxqs-local-post-upload';
+
 /** What the child reports: once, where it listens; then each object created in its S3. */
 type ChildMessage = { readonly address: string } | { readonly objectCreated: CreatedObject };
 
 export interface RunningFauxqs extends RunningEmulator {
   /**
    * Calls `listener` for each object written to its S3 (PutObject, CopyObject,
-   * CompleteMultipartUpload), after the write: what S3 event notifications are made of.
+   * CompleteMultipartUpload, and PutObject for a POST upload, see POST_UPLOAD_METADATA_KEY),
+   * after the write: what S3 event notifications are made of.
    * @returns a function that removes the listener
    */
   onObjectCreated(listener: (object: CreatedObject) => void): () => void;
@@ -54,6 +62,11 @@ import { buildApp } from 'fauxqs';
 // store is loaded by file and watched, so each object created is reported to the parent.
 const { S3Store } = await import(new URL('./s3/s3Store.js', import.meta.resolve('fauxqs')));
 class ObservedS3Store extends S3Store {
+  putObject(bucket, key, body, contentType, metadata = {}) {
+    const { [${JSON.stringify(POST_UPLOAD_METADATA_KEY)}]: posted, ...kept } = metadata;
+    this.posting = posted !== undefined;
+    try { return super.putObject(bucket, key, body, contentType, kept); } finally { this.posting = false; }
+  }
   completeMultipartUpload(...args) {
     this.completing = true;
     try { return super.completeMultipartUpload(...args); } finally { this.completing = false; }
@@ -67,7 +80,7 @@ s3Store.spy = {
   addMessage(message) {
     if (message.service !== 's3') return;
     if (message.status === 'uploaded') {
-      pending = { bucket: message.bucket, key: message.key, eventName: s3Store.completing ? 'ObjectCreated:CompleteMultipartUpload' : 'ObjectCreated:Put' };
+      pending = { bucket: message.bucket, key: message.key, eventName: s3Store.completing ? 'ObjectCreated:CompleteMultipartUpload' : s3Store.posting ? 'ObjectCreated:Post' : 'ObjectCreated:Put' };
       const created = pending;
       queueMicrotask(() => {
         const object = s3Store.buckets.get(created.bucket)?.get(created.key);

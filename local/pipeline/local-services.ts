@@ -1,7 +1,7 @@
 /**
  * The AWS services a pipeline's functions reach, started locally side by side: fauxqs (SQS,
- * SNS, S3, the latter behind a guard that checks presigned links as S3 does and refuses
- * bodies over fauxqs's 11 MiB by name),
+ * SNS, S3, the latter behind a guard that checks presigned links as S3 does, refuses
+ * bodies over fauxqs's 11 MiB by name, takes browser POST uploads and answers CORS),
  * DynamoDB Local (tables and streams) only for a stack with a table, and MariaDB and the
  * local Secrets Manager only for a stack with a database. Also the SDK clients the runtime
  * itself uses, and the environment every function gets so that its own SDK clients reach
@@ -18,6 +18,7 @@ import { startFauxqs, type RunningFauxqs } from '../emulators/fauxqs';
 import { startMariaDb, type RunningMariaDb } from '../emulators/mariadb';
 import { startPresignedUrlGuard } from '../emulators/presigned-url-guard';
 import { startSecretsManager, type RunningSecretsManager } from '../emulators/secrets-manager';
+import type { BucketCors } from '../emulators/s3-cors';
 import type { SynthesizedStack } from '../stack/synthesized-stack';
 import type { EmitPipelineEvent } from './pipeline-events';
 import type { RunningParts } from './running-parts';
@@ -50,15 +51,24 @@ export interface LocalServicesOptions {
   readonly functionEndpoints?: Readonly<Partial<Record<FunctionEndpointService, string>>>;
   /** See LocalPipelineOptions. */
   readonly dynamodbEndpoint?: string;
+  /**
+   * Each bucket's CORS rules for the local S3 (local/stack/bucket-cors.ts reads them from
+   * the stacks); asked on every request, so it may learn them after provisioning.
+   * @default no bucket has a CORS configuration
+   */
+  readonly s3Cors?: BucketCors;
 }
 
+/** One set of services for every stack run together (`stacks`, all in one region). */
 export async function startLocalServices(
-  stack: SynthesizedStack,
+  stacks: readonly SynthesizedStack[],
   parts: RunningParts,
   emit: EmitPipelineEvent,
-  { functionEndpoints = {}, dynamodbEndpoint: runningDynamoDb }: LocalServicesOptions = {},
+  { functionEndpoints = {}, dynamodbEndpoint: runningDynamoDb, s3Cors }: LocalServicesOptions = {},
 ): Promise<LocalServices> {
-  const region = stack.region;
+  const regions = [...new Set(stacks.map((stack) => stack.region))];
+  if (regions.length !== 1) throw new Error(`Stacks run together locally share one region; these are in ${regions.join(', ')}.`);
+  const [region] = regions;
   const started = <T extends RunningEmulator>(start: () => Promise<T>, name: string) =>
     start().then((emulator) => {
       parts.add(emulator);
@@ -66,8 +76,8 @@ export async function startLocalServices(
       return emulator;
     });
   // A stack pays only for the JVM and the database server it uses; all start side by side.
-  const hasTable = Object.keys(stack.resources('aws_dynamodb_table')).length > 0;
-  const hasDatabase = Object.keys(stack.resources('aws_rds_cluster')).length > 0;
+  const hasTable = stacks.some((stack) => Object.keys(stack.resources('aws_dynamodb_table')).length > 0);
+  const hasDatabase = stacks.some((stack) => Object.keys(stack.resources('aws_rds_cluster')).length > 0);
   const dynamodbFor = () => (runningDynamoDb !== undefined ? { endpoint: runningDynamoDb } : started(() => startDynamoDbLocal(), 'DynamoDB Local'));
   const [dynamodbLocal, fauxqs, mariadb, secrets] = await allStarted([
     hasTable ? dynamodbFor() : undefined,
@@ -76,7 +86,7 @@ export async function startLocalServices(
     hasDatabase ? started(() => startSecretsManager({ region }), 'Secrets Manager (GetSecretValue)') : undefined,
   ] as const);
   const databases = mariadb && secrets ? { mariadb, secrets } : undefined;
-  const s3 = parts.add(await startPresignedUrlGuard(fauxqs.endpoint, { credentials: LOCAL_CREDENTIALS }));
+  const s3 = parts.add(await startPresignedUrlGuard(fauxqs.endpoint, { credentials: LOCAL_CREDENTIALS, cors: s3Cors }));
 
   const clientConfig = { region, credentials: LOCAL_CREDENTIALS };
   const clients = {

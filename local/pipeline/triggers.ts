@@ -1,7 +1,7 @@
 /**
  * Connects each function to what invokes it, as the stack declares: its event source
  * mappings (SQS queues, DynamoDB streams) and the bucket notifications that invoke it
- * asynchronously. Each part reports to the pipeline's events; nothing here reads
+ * asynchronously; the REST API's functions are only announced (the API invokes them). Each part reports to the pipeline's events; nothing here reads
  * Terraform attributes (local/stack/ does).
  */
 import { startStreamEventSource } from '../event-sources/dynamodb-stream-event-source';
@@ -13,6 +13,7 @@ import { functionArn, functionNameOf } from '../lambda/function-arn';
 import type { LocalFunction } from '../lambda/local-function';
 import { onFailureDestination, type OnFailureDestination } from '../lambda/on-failure-destination';
 import type { ProvisionedStack } from '../provision/provisioned-stack';
+import { apiFunctions } from '../stack/api-functions';
 import { bucketNotifications, type BucketNotificationSettings } from '../stack/bucket-notifications';
 import { eventSourceMappings, type EventSourceMappingSettings } from '../stack/event-source-mappings';
 import { asyncInvokeSettings } from '../stack/invoke-configs';
@@ -63,6 +64,12 @@ export function startTriggers(context: TriggerContext): S3Trigger[] {
     triggered.add(fn);
     const filter = `${notification.filterPrefix ?? ''}*${notification.filterSuffix ?? ''}`;
     emit({ kind: 'function', functionName: fn.functionName, trigger: `S3 bucket ${notification.bucket}, ${notification.events.join(' ')} on ${filter}` });
+  }
+  for (const { functionArn: arn, trigger } of apiFunctions(resources.stack, (value) => resources.resolve(value))) {
+    const fn = functions.get(functionNameOf(arn));
+    if (!fn) continue;
+    triggered.add(fn);
+    emit({ kind: 'function', functionName: fn.functionName, trigger });
   }
   for (const fn of functions.values()) {
     if (!triggered.has(fn)) emit({ kind: 'function', functionName: fn.functionName, trigger: 'no event source mapping' });

@@ -8,7 +8,7 @@
 import type { SynthesizedStack } from '../stack/synthesized-stack';
 import { provisionBuckets } from './buckets';
 import { provisionDatabases } from './databases';
-import { ProvisionedStack } from './provisioned-stack';
+import { ProvisionedStack, type RemoteOutputs } from './provisioned-stack';
 import type { ProvisionClients, ProvisionedResource, Provisioner } from './provisioner';
 import { provisionQueues } from './queues';
 import { provisionTables } from './tables';
@@ -25,15 +25,16 @@ import { provisionSubscriptions, provisionTopics } from './topics';
  * A dashboard draws CloudWatch's metrics, which nothing records locally; CloudWatch alarms
  * watch metrics no emulator publishes (local/pipeline/local-alarms.ts evaluates what the
  * runtime can observe), and the ops topic's KMS key only encrypts at rest in AWS: fauxqs
- * keeps the topic unencrypted.
+ * keeps the topic unencrypted. CloudFront and the objects it serves from its bucket are run by
+ * the local CloudFront (local/cloudfront/), and a bucket's CORS rules by the local S3 guard.
  */
 const NOT_PROVISIONED =
-  /^aws_(iam_|cloudwatch_log_group|cloudwatch_dashboard$|cloudwatch_metric_alarm$|kms_key$|kms_key_policy$|api_gateway_|lambda_|sfn_|cognito_|sqs_queue_policy|sqs_queue_redrive_allow_policy|sns_topic_policy|s3_bucket_(notification|policy|public_access_block|ownership_controls|server_side_encryption_configuration|versioning|lifecycle_configuration)$|vpc$|subnet$|route_table|default_security_group$|security_group$|vpc_security_group_(ingress|egress)_rule$|vpc_endpoint$|db_subnet_group$|rds_cluster_parameter_group$|rds_cluster_instance$)/;
+  /^aws_(iam_|cloudwatch_log_group|cloudwatch_dashboard$|cloudwatch_metric_alarm$|kms_key$|kms_key_policy$|api_gateway_|lambda_|sfn_|cognito_|sqs_queue_policy|sqs_queue_redrive_allow_policy|sns_topic_policy|s3_bucket_(notification|policy|public_access_block|ownership_controls|server_side_encryption_configuration|versioning|lifecycle_configuration|cors_configuration)$|s3_object$|cloudfront_|vpc$|subnet$|route_table|default_security_group$|security_group$|vpc_security_group_(ingress|egress)_rule$|vpc_endpoint$|db_subnet_group$|rds_cluster_parameter_group$|rds_cluster_instance$)/;
 
-/** User pools are run, not created: the runtime's pools issue and verify ID tokens. */
+/** User pools are run, not created: the runtime's pools issue and verify tokens, behind a local hosted UI. */
 const announceUserPools: Provisioner = async ({ stack, onCreated }) => {
   for (const config of Object.values(stack.resources('aws_cognito_user_pool'))) {
-    onCreated({ type: 'user pool', name: String(config.name), detail: 'ID tokens issued by the local runtime; no hosted UI' });
+    onCreated({ type: 'user pool', name: String(config.name), detail: 'run by the local runtime: its tokens, hosted UI and cognito-idp endpoint' });
   }
 };
 
@@ -53,9 +54,10 @@ export async function provisionStack(
   clients: ProvisionClients,
   region: string,
   onCreated: (resource: ProvisionedResource) => void = () => {},
+  remoteOutputs?: RemoteOutputs,
 ): Promise<ProvisionedStack> {
   refuseUnsupported(stack);
-  const provisioned = new ProvisionedStack(stack, region);
+  const provisioned = new ProvisionedStack(stack, region, remoteOutputs);
   for (const [, provision] of PROVISIONERS) await provision({ stack, clients, provisioned, onCreated });
   return provisioned;
 }

@@ -4,9 +4,16 @@
  * created here. Resource types the runtime runs rather than creates (functions, state
  * machines, user pools, API Gateway) get ARNs and ids in AWS's own shapes.
  */
+import { createHash } from 'node:crypto';
 import { LOCAL_ACCOUNT_ID } from '../emulators/local-account';
 import { functionArn } from '../lambda/function-arn';
-import type { ResourceConfig, SynthesizedStack } from '../stack/synthesized-stack';
+import { REMOTE_STATE, type ResourceConfig, type SynthesizedStack } from '../stack/synthesized-stack';
+
+/**
+ * The value of another stack's output that this stack reads through
+ * `data.terraform_remote_state.<stateName>` (see local/provision/cross-stack-outputs.ts).
+ */
+export type RemoteOutputs = (stateName: string, output: string) => string;
 
 export interface LocalTable {
   readonly name: string;
@@ -60,6 +67,8 @@ export class ProvisionedStack {
   constructor(
     readonly stack: SynthesizedStack,
     readonly region: string,
+    /** How this stack's cross-stack references are read; without it they fail by name. */
+    private readonly remoteOutputs?: RemoteOutputs,
   ) {}
 
   /** Resolves every `${...}` in a synthesized string to its local value. */
@@ -87,11 +96,19 @@ export class ProvisionedStack {
     const key = `${type}.${name}.${attribute}`;
     const extra = this.extraAttributes.get(key);
     if (extra !== undefined) return extra;
+    if (type === REMOTE_STATE) return this.remoteOutput(name, attribute.slice('outputs.'.length));
     const value = this.knownAttribute(type, name, attribute, config);
     if (value === undefined) {
       throw new Error(`The local runtime cannot resolve \${${key}}: add it to local/provision/provisioned-stack.ts`);
     }
     return value;
+  }
+
+  private remoteOutput(stateName: string, output: string): string {
+    if (!this.remoteOutputs) {
+      throw new Error(`The stack reads output ${output} of another stack (data.terraform_remote_state.${stateName}); run it with the synthesized app it belongs to.`);
+    }
+    return this.remoteOutputs(stateName, output);
   }
 
   private knownAttribute(type: string, name: string, attribute: string, config: ResourceConfig): string | undefined {
@@ -128,6 +145,11 @@ export class ProvisionedStack {
         const id = `${this.region}_Local${name.replace(/[^A-Za-z0-9]/g, '').slice(0, 12)}`;
         return { id, arn: arn('cognito-idp', `userpool/${id}`) }[attribute];
       }
+      case 'aws_cloudfront_distribution': {
+        // In CloudFront's shapes; locally https://<domain_name> is the local CloudFront (local/cloudfront/aws-url-map.ts).
+        const id = `E${name.replace(/[^A-Za-z0-9]/g, '').toUpperCase().slice(0, 13)}`;
+        return { id, domain_name: `d${name.replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 13)}.cloudfront.net`, arn: `arn:aws:cloudfront::${LOCAL_ACCOUNT_ID}:distribution/${id}` }[attribute];
+      }
       case 'aws_cognito_user_pool_client':
         return { id: `local-client-${name.replace(/[^A-Za-z0-9]/g, '').slice(0, 20)}` }[attribute];
       case 'aws_s3_bucket': {
@@ -137,7 +159,20 @@ export class ProvisionedStack {
       case 'aws_lambda_function': {
         const functionName = String(config.function_name);
         const unqualified = functionArn(functionName, this.region);
-        return { arn: unqualified, qualified_arn: `${unqualified}:$LATEST`, id: functionName, function_name: functionName }[attribute];
+        return {
+          arn: unqualified,
+          qualified_arn: `${unqualified}:$LATEST`,
+          id: functionName,
+          function_name: functionName,
+          // What an AWS_PROXY integration or a Lambda authorizer names as its uri.
+          invoke_arn: `arn:aws:apigateway:${this.region}:lambda:path/2015-03-31/functions/${unqualified}/invocations`,
+        }[attribute];
+      }
+      case 'aws_api_gateway_rest_api': {
+        // An id in API Gateway's shape (10 lower-case letters and digits), so that execute-api
+        // ARNs (a Lambda permission's source_arn) read as in AWS.
+        const id = createHash('sha256').update(name).digest('hex').slice(0, 10);
+        return { id, root_resource_id: `${name}.root_resource_id`, execution_arn: arn('execute-api', id) }[attribute];
       }
       case 'aws_iam_role':
         return { arn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${String(config.name)}`, id: String(config.name) }[attribute];

@@ -1,17 +1,24 @@
 /**
- * `npm run local -- <stack>`: synthesizes the app and runs one pipeline stack on this
- * machine (see local/pipeline/local-pipeline.ts) until Ctrl-C, with an endpoint through
- * which `npm run local -- invoke <stack> <function> --attach` runs one of its functions.
+ * `npm run local -- <stack>`: synthesizes the app and runs a stack on this machine (see
+ * local/pipeline/local-stacks.ts) until Ctrl-C, with an endpoint through which
+ * `npm run local -- invoke <stack> <function> --attach` runs one of its functions. A stack
+ * with no functions or API of its own (the dashboard, a site in front of the others) runs
+ * with every stack it reads, on one set of emulators: `npm run local -- dashboard`.
  */
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startInvokeEndpoint } from '../../local/invoke/invoke-endpoint';
 import { writeSession } from '../../local/invoke/session-file';
-import { startLocalPipeline, type LocalPipeline } from '../../local/pipeline/local-pipeline';
+import type { LocalPipeline } from '../../local/pipeline/local-pipeline';
+import { createLocalUser, DEFAULT_DASHBOARD_PORT, LOCAL_USER_EMAIL, type LocalUser } from '../../local/pipeline/local-dashboard';
+import { startLocalStacks, stacksToRun, type LocalStacks } from '../../local/pipeline/local-stacks';
 import { formatPipelineEvent } from '../../local/pipeline/terminal-report';
+import { SynthesizedApp } from '../../local/stack/synthesized-app';
 import { checkPortFree, checkStackName, nodeVersionNote, reportFailure, ROOT, stackDirectory, stopWhenOrphaned, synthesize } from './cli-support';
 import { parseCommandLine, UsageError, wholeNumber } from './usage-error';
 
 const DEFAULT_PORT = 3000;
+const DEFAULT_SITE_PORT = DEFAULT_DASHBOARD_PORT;
 
 const USAGE = `Usage: npm run local -- <stack> [options]
        npm run local -- invoke <stack> <function> [options]   (one function, once; --help)
@@ -19,10 +26,13 @@ const USAGE = `Usage: npm run local -- <stack> [options]
 
 Runs a synthesized pipeline stack locally: DynamoDB Local, fauxqs (SQS/SNS/S3), MariaDB
 for a stack with a database, the stack's functions from their bundles, its event source
-mappings, bucket notifications, state machines and REST API.
+mappings, bucket notifications, state machines and REST API, and a local hosted UI for its
+user pool. \`npm run local -- dashboard\` runs the dashboard with the inventory and report
+pipelines, at http://localhost:${DEFAULT_SITE_PORT}, and prints a local user's password.
 
 Options:
-  --port <n>           REST API port (default ${DEFAULT_PORT}; 0 picks a free one)
+  --port <n>           REST API port (default ${DEFAULT_PORT}; for the dashboard, its port,
+                       default ${DEFAULT_SITE_PORT}; 0 picks a free one)
   --no-throttle        ignore the stage's throttling (rate/burst), e.g. for load runs
   --retry-delay <s>    retry failed SQS messages and asynchronous (S3) invocations after
                        <s> seconds instead of AWS's delays (the queue's visibility
@@ -33,7 +43,8 @@ Options:
 
 interface CliOptions {
   readonly stack: string;
-  readonly port: number;
+  /** Undefined: the stack's default. */
+  readonly port?: number;
   readonly throttle: boolean;
   readonly retryDelaySeconds?: number;
   readonly synth: boolean;
@@ -57,7 +68,7 @@ function parseCli(argv: string[]): CliOptions | 'help' {
   if (positionals.length !== 1) throw new UsageError('Name one stack to run, e.g. `npm run local -- orders-pipeline`.');
   return {
     stack: positionals[0],
-    port: values.port === undefined ? DEFAULT_PORT : wholeNumber('--port', values.port, 65_535),
+    port: values.port === undefined ? undefined : wholeNumber('--port', values.port, 65_535),
     throttle: !values['no-throttle'],
     retryDelaySeconds: values['retry-delay'] === undefined ? undefined : wholeNumber('--retry-delay', values['retry-delay'], 43_200),
     synth: !values['no-synth'],
@@ -65,20 +76,23 @@ function parseCli(argv: string[]): CliOptions | 'help' {
   };
 }
 
-function printHowToUse(stackName: string, pipeline: LocalPipeline): void {
+async function printHowToUse(stackName: string, pipeline: LocalPipeline): Promise<void> {
   const lines = ['', 'ready     outputs:'];
   for (const [name, value] of Object.entries(pipeline.outputs)) lines.push(`            ${name} = ${value}`);
   const [userPool] = pipeline.userPools.values();
-  if (pipeline.apiUrl && pipeline.stateMachines.size > 0 && userPool) {
-    // The API refuses anonymous requests: a token of the stack's pool, issued here, stands
-    // for a signed-in person (locally there is no hosted UI to sign in with).
-    const token = userPool.issueIdToken({ email: 'local-user@example.com', expiresInSeconds: 12 * 3600 });
+  // A client whose tokens the authorizer's GetUser accepts: one allowed Cognito's admin scope.
+  const client = userPool?.appClients().find((candidate) => candidate.allowedScopes.includes('aws.cognito.signin.user.admin'));
+  if (pipeline.apiUrl && pipeline.stateMachines.size > 0 && userPool && client) {
+    // The API refuses anonymous requests: the access token of a sign-in of the local user,
+    // made here, stands for a person signed in through the hosted UI.
+    const user = userPool.createUser(LOCAL_USER_EMAIL);
+    const { accessToken } = await userPool.signIn(user, client.clientId, client.allowedScopes);
     lines.push(
       '',
-      '          Ask for a report as a signed-in person (an ID token for local-user@example.com,',
-      '          valid 12 hours, issued by the local user pool), from another terminal:',
+      `          Ask for a report as a signed-in person (the access token of ${user.email},`,
+      `          valid ${Math.round(client.accessTokenValiditySeconds / 60)} minutes, issued by the local user pool), from another terminal:`,
       `            curl -s -X POST ${pipeline.apiUrl} -H 'Content-Type: application/json' \\`,
-      `              -H 'Authorization: ${token}' -d '{}'`,
+      `              -H 'Authorization: ${accessToken}' -d '{}'`,
       '          The email with the report link is printed here.',
     );
   } else if (pipeline.apiUrl) {
@@ -124,7 +138,8 @@ async function runPipeline(argv: string[]): Promise<number> {
   if ('exit' in parsed) return parsed.exit;
   const cli = parsed.options;
   checkStackName(cli.stack);
-  await checkPortFree(cli.port);
+  const port = cli.port ?? (cli.stack === 'dashboard' ? DEFAULT_SITE_PORT : DEFAULT_PORT);
+  await checkPortFree(port);
   const note = nodeVersionNote();
   if (note !== undefined) console.log(note);
   if (cli.synth) synthesize();
@@ -148,9 +163,55 @@ async function runPipeline(argv: string[]): Promise<number> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
   stopWhenOrphaned(() => void stop('its parent process exited'));
 
-  const pipeline = await startLocalPipeline({
-    stackDir,
-    apiPort: cli.port,
+  const run = await startStacks(cli, stackDir, port);
+  running.stop = () => run.stop();
+  if (stopping) {
+    await run.stop();
+    return 0;
+  }
+  const pipelines = [...run.stacks.entries()];
+  if (pipelines.every(([, pipeline]) => pipeline.functions.size === 0 && pipeline.apiUrl === undefined) && run.cloudFront === undefined) {
+    console.log(`Stack ${cli.stack} has no functions or API to run locally.`);
+    await run.stop();
+    return 0;
+  }
+  const cleanups: (() => Promise<void>)[] = [];
+  for (const [stackName, pipeline] of pipelines) {
+    if (pipeline.functions.size === 0) continue;
+    const endpoint = await startInvokeEndpoint(pipeline.stack, pipeline.functions, ({ functionName, invocation }, event) => {
+      const records = (event as { Records?: unknown } | null)?.Records;
+      const count = Array.isArray(records) ? records.length : 1;
+      const line = formatPipelineEvent({ kind: 'invocation', functionName, source: 'invoke --attach', records: count, invocation, failedRecords: invocation.ok ? 0 : count });
+      if (line !== undefined) console.log(line);
+    });
+    const removeSession = writeSession(ROOT, stackName, { pid: process.pid, url: endpoint.url, token: endpoint.token });
+    cleanups.push(async () => {
+      removeSession();
+      await endpoint.stop();
+    });
+  }
+  running.stop = async () => {
+    for (const cleanup of cleanups) await cleanup();
+    await run.stop();
+  };
+  if (run.cloudFront) printDashboard(run, createLocalUser(run));
+  else await printHowToUse(cli.stack, run.stacks.get(cli.stack)!);
+  // Keeps running: the servers and pollers hold the event loop until a signal stops them.
+  return new Promise<number>(() => {});
+}
+
+/** The stack, or, for one with nothing of its own to run (the dashboard), it and every stack it reads. */
+async function startStacks(cli: CliOptions, stackDir: string, port: number): Promise<LocalStacks> {
+  const app = SynthesizedApp.read(dirname(dirname(stackDir)));
+  const { stack } = app.get(cli.stack);
+  const stackIds = stacksToRun(app, cli.stack);
+  const hasSite = Object.keys(stack.resources('aws_cloudfront_distribution')).length > 0;
+  return startLocalStacks({
+    app,
+    stackIds,
+    // The site's port is the one asked for; the APIs behind it take free ones.
+    apiPorts: hasSite ? undefined : { [cli.stack]: port },
+    cloudFrontPort: hasSite ? port : undefined,
     throttle: cli.throttle,
     retryDelaySeconds: cli.retryDelaySeconds,
     onEvent: (event) => {
@@ -158,29 +219,15 @@ async function runPipeline(argv: string[]): Promise<number> {
       if (line !== undefined) console.log(line);
     },
   });
-  running.stop = () => pipeline.stop();
-  if (stopping) {
-    await pipeline.stop();
-    return 0;
+}
+
+function printDashboard(run: LocalStacks, user: LocalUser | undefined): void {
+  const lines = ['', `ready     the café dashboard: ${run.cloudFront!.url}`];
+  if (run.hostedUi) lines.push(`          sign in (local hosted UI at ${run.hostedUi.url}) as`);
+  if (user) lines.push(`            email     ${user.email}`, `            password  ${user.password}`, '          (the password is made at each start and kept nowhere)');
+  for (const [stackName, pipeline] of run.stacks) {
+    if (pipeline.apiUrl) lines.push(`          ${stackName} API: ${pipeline.apiUrl}`);
   }
-  if (pipeline.functions.size === 0 && pipeline.apiUrl === undefined) {
-    console.log(`Stack ${cli.stack} has no functions or API to run locally.`);
-    await pipeline.stop();
-    return 0;
-  }
-  const endpoint = await startInvokeEndpoint(pipeline.stack, pipeline.functions, ({ functionName, invocation }, event) => {
-    const records = (event as { Records?: unknown } | null)?.Records;
-    const count = Array.isArray(records) ? records.length : 1;
-    const line = formatPipelineEvent({ kind: 'invocation', functionName, source: 'invoke --attach', records: count, invocation, failedRecords: invocation.ok ? 0 : count });
-    if (line !== undefined) console.log(line);
-  });
-  const removeSession = writeSession(ROOT, cli.stack, { pid: process.pid, url: endpoint.url, token: endpoint.token });
-  running.stop = async () => {
-    removeSession();
-    await endpoint.stop();
-    await pipeline.stop();
-  };
-  printHowToUse(cli.stack, pipeline);
-  // Keeps running: the servers and pollers hold the event loop until a signal stops them.
-  return new Promise<number>(() => {});
+  lines.push('', "          Emails the pipelines send are printed here.", '          Ctrl-C stops everything this command started.', '');
+  console.log(lines.join('\n'));
 }

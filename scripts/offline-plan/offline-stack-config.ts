@@ -1,4 +1,5 @@
 import { ArchiveAttributes } from './archive-file';
+import { withStandInRemoteState } from './remote-state';
 
 /** Synthesized Terraform JSON (cdk.tf.json). */
 export type TerraformJson = Record<string, unknown>;
@@ -158,7 +159,8 @@ export interface OfflineStackOptions {
 
 /**
  * The stack's Terraform JSON rewritten to plan offline: archive data sources replaced by the
- * values in `archives`, no archive provider, no backend, and an aws provider with fake credentials.
+ * values in `archives`, no archive provider, no backend, an aws provider with fake credentials,
+ * and every remote state (another stack's outputs) read from its stand-in file (remote-state.ts).
  */
 export function offlineStackConfig(config: TerraformJson, archives: ReadonlyMap<string, ArchiveAttributes>, options: OfflineStackOptions = {}): TerraformJson {
   const missing = Object.keys(archiveFileBlocks(config)).filter((name) => !archives.has(name));
@@ -169,5 +171,5 @@ export function offlineStackConfig(config: TerraformJson, archives: ReadonlyMap<
   removeArchiveProvider(rewritten);
   if (!options.keepBackend) removeBackend(rewritten);
   makeAwsProviderOffline(rewritten);
-  return rewritten;
+  return withStandInRemoteState(rewritten);
 }

@@ -32,7 +32,7 @@ const resolve = resolverFor(stack);
 
 describe('$context, step by step', () => {
   const pool = new LocalUserPool({ pool: POOL_ARN });
-  const token = pool.issueIdToken({ email: 'ana@example.com' });
+  let token: string;
   let api: RunningRestApi;
   let accessLog: string[];
   const post = (path: string, body: object, authorization?: string): Promise<Answer> =>
@@ -41,6 +41,10 @@ describe('$context, step by step', () => {
       headers: { 'Content-Type': 'application/json', ...(authorization === undefined ? {} : { Authorization: authorization }) },
       body: JSON.stringify(body),
     });
+
+  beforeAll(async () => {
+    token = await pool.issueIdToken({ email: 'ana@example.com' });
+  });
 
   beforeEach(async () => {
     accessLog = [];

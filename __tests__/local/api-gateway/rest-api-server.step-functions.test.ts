@@ -84,19 +84,19 @@ describe('a REST API with a Cognito authorizer in front of StartExecution, serve
     ['an expired token', () => pool.issueIdToken({ email: 'ana@example.com', expiresInSeconds: -5 }), /the token expired at/],
     [
       'a tampered token',
-      () => {
-        const [header, payload, signature] = pool.issueIdToken({ email: 'ana@example.com' }).split('.');
+      async () => {
+        const [header, payload, signature] = (await pool.issueIdToken({ email: 'ana@example.com' })).split('.');
         const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
         return `${header}.${Buffer.from(JSON.stringify({ ...claims, email: 'admin@example.com' })).toString('base64url')}.${signature}`;
       },
       /the signature does not match/,
     ],
     ['an access token', () => pool.issueIdToken({ email: 'ana@example.com', claims: { token_use: 'access' } }), /token_use "access" is not id/],
-    ['something that is not a JWT', () => 'let-me-in', /not a JWT/],
+    ['something that is not a JWT', () => Promise.resolve('let-me-in'), /not a JWT/],
   ])('answers 401 to %s, logging why', async (_case, token, reason) => {
     const url = await start();
 
-    const answer = await post(url, '{"note": "n"}', `Bearer ${token()}`);
+    const answer = await post(url, '{"note": "n"}', `Bearer ${await token()}`);
 
     expect(answer).toMatchObject({ status: 401, json: { message: 'Unauthorized' } });
     expect(started).toEqual([]);
@@ -105,7 +105,7 @@ describe('a REST API with a Cognito authorizer in front of StartExecution, serve
 
   it('answers 202 with the execution for a valid token, raw or Bearer, the caller\'s email in the input', async () => {
     const url = await start();
-    const token = pool.issueIdToken({ email: 'ana@example.com' });
+    const token = await pool.issueIdToken({ email: 'ana@example.com' });
 
     const bearer = await post(url, '{"note": "weekly"}', `Bearer ${token}`);
     const raw = await post(`${url}/`, '{}', token);
@@ -132,7 +132,7 @@ describe('a REST API with a Cognito authorizer in front of StartExecution, serve
     const email = 'zoë "z" \\ müller@exämple.com';
     const body = '{"note": "Kaffee für \\"Küche\\" ☕ \\\\ 🫘"}';
 
-    const answer = await post(url, body, pool.issueIdToken({ email }));
+    const answer = await post(url, body, await pool.issueIdToken({ email }));
 
     expect(answer.status).toBe(202);
     expect(inputs()).toEqual([{ request: JSON.parse(body), requestedBy: email }]);
@@ -141,14 +141,14 @@ describe('a REST API with a Cognito authorizer in front of StartExecution, serve
   it('takes who asked from the token, not from the body', async () => {
     const url = await start();
 
-    await post(url, '{"note": "requestedBy: mallory@example.com"}', pool.issueIdToken({ email: 'ana@example.com' }));
+    await post(url, '{"note": "requestedBy: mallory@example.com"}', await pool.issueIdToken({ email: 'ana@example.com' }));
 
     expect(inputs()).toEqual([{ request: { note: 'requestedBy: mallory@example.com' }, requestedBy: 'ana@example.com' }]);
   });
 
   it('answers 400 with the stack\'s message to a signed-in caller with an invalid body, starting nothing', async () => {
     const url = await start();
-    const token = pool.issueIdToken({ email: 'ana@example.com' });
+    const token = await pool.issueIdToken({ email: 'ana@example.com' });
 
     const extra = await post(url, '{"note": "n", "admin": true}', token);
     const notJson = await post(url, '{"note": ', token);
@@ -165,7 +165,7 @@ describe('a REST API with a Cognito authorizer in front of StartExecution, serve
     const url = await start();
     failure = error;
 
-    const answer = await post(url, '{"note": "n"}', pool.issueIdToken({ email: 'ana@example.com' }));
+    const answer = await post(url, '{"note": "n"}', await pool.issueIdToken({ email: 'ana@example.com' }));
 
     expect(answer).toMatchObject({ status: 500, json: JSON.parse(START_FAILED_TEMPLATE) as object });
     expect(started).toHaveLength(1);
@@ -177,7 +177,7 @@ describe('a REST API with a Cognito authorizer in front of StartExecution, serve
   ])('answers 500 "not supported locally yet" %s, rather than serving the method open', async (_case, options) => {
     const url = await start(options);
 
-    const answer = await post(url, '{"note": "n"}', pool.issueIdToken({ email: 'ana@example.com' }));
+    const answer = await post(url, '{"note": "n"}', await pool.issueIdToken({ email: 'ana@example.com' }));
 
     expect(answer.status).toBe(500);
     expect((answer.json as { message: string }).message).toContain('authorizer not supported locally yet');
@@ -192,7 +192,7 @@ describe('a REST API with a Cognito authorizer in front of StartExecution, serve
     };
     const url = await start({ resolve: withoutPools });
 
-    const answer = await post(url, '{}', pool.issueIdToken({ email: 'ana@example.com' }));
+    const answer = await post(url, '{}', await pool.issueIdToken({ email: 'ana@example.com' }));
 
     expect(answer.status).toBe(500);
     expect(executionLog).toEqual([expect.stringMatching(/without a local pool \(\$\{aws_cognito_user_pool\.users\.arn\}\)/)]);
@@ -201,7 +201,7 @@ describe('a REST API with a Cognito authorizer in front of StartExecution, serve
   it('finds the pool by its id too', async () => {
     const url = await start({ userPools: new Map([[pool.poolId, pool]]) });
 
-    expect((await post(url, '{}', pool.issueIdToken({ email: 'ana@example.com' }))).status).toBe(202);
+    expect((await post(url, '{}', await pool.issueIdToken({ email: 'ana@example.com' }))).status).toBe(202);
   });
 });
 

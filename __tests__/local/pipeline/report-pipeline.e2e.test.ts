@@ -26,12 +26,17 @@ const PRODUCTS = ['Yirgacheffe Washed', 'Sidamo Natural', 'Santos Bourbon', 'Con
 let outdir: string;
 let pipeline: LocalPipeline;
 let users: LocalUserPool;
+/** Ana's access token, from a sign-in to the dashboard's app client: what the report API's TOKEN authorizer asks Cognito about. */
+let anaToken: string;
 
 beforeAll(async () => {
   outdir = mkdtempSync(join(tmpdir(), 'report-e2e-'));
   const stackDir = synthesizeStack('report-pipeline', { ...TEST_CONFIG, notificationEmail: 'ana@example.com' }, outdir);
   pipeline = await startLocalPipeline({ stackDir, apiPort: 0, throttle: false, retryDelaySeconds: 0 });
   [users] = pipeline.userPools.values();
+  const client = users.appClients().find(({ allowedScopes }) => allowedScopes.includes('aws.cognito.signin.user.admin'));
+  if (!client) throw new Error('No app client of the pool may call GetUser (aws.cognito.signin.user.admin)');
+  ({ accessToken: anaToken } = await users.signIn(users.createUser('ana@example.com'), client.clientId, client.allowedScopes));
 });
 
 afterAll(async () => {
@@ -48,7 +53,7 @@ function createReport(body: string, token?: string): Promise<Response> {
 }
 
 async function requestReport(): Promise<{ executionId: string; executionArn: string }> {
-  const response = await createReport('{}', users.issueIdToken({ email: 'ana@example.com' }));
+  const response = await createReport('{}', anaToken);
   expect(response.status).toBe(202);
   return (await response.json()) as { executionId: string; executionArn: string };
 }
@@ -121,12 +126,12 @@ describe('requests that are refused', () => {
   });
 
   test('a token from elsewhere gets 401', async () => {
-    const forged = users.issueIdToken({ email: 'mallory@example.com', claims: { iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other' } });
+    const forged = await users.issueIdToken({ email: 'mallory@example.com', claims: { iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other' } });
     expect((await createReport('{}', forged)).status).toBe(401);
   });
 
   test('a body that is not an empty object gets 400 with the stack\'s message', async () => {
-    const response = await createReport('{"suppliers": "all"}', users.issueIdToken({ email: 'ana@example.com' }));
+    const response = await createReport('{"suppliers": "all"}', anaToken);
     expect(response.status).toBe(400);
     expect(((await response.json()) as { message: string }).message).toContain('send an empty JSON object');
   });

@@ -30,7 +30,7 @@ test('user pools are announced as token issuers, and what refers to a hosted UI 
   const stack = new SynthesizedStack({ resource: { aws_cognito_user_pool: { users: { name: 'dev-users' } } } });
   const announced: unknown[] = [];
   await provisionStack(stack, NO_CLIENTS, 'us-east-1', (resource) => announced.push(resource));
-  expect(announced).toEqual([{ type: 'user pool', name: 'dev-users', detail: 'ID tokens issued by the local runtime; no hosted UI' }]);
+  expect(announced).toEqual([{ type: 'user pool', name: 'dev-users', detail: 'run by the local runtime: its tokens, hosted UI and cognito-idp endpoint' }]);
   expect(refersToNotRunResource('https://${aws_cognito_user_pool_domain.d.domain}.auth.us-east-1.amazoncognito.com')).toBe(true);
   expect(refersToNotRunResource('${aws_cognito_user_pool.users.id}')).toBe(false);
   expect(refersToNotRunResource('${aws_sns_topic.t.arn}')).toBe(false);

@@ -21,3 +21,24 @@ test('an argument the configuration sets resolves as written, an attribute throu
 test('an expression it cannot evaluate is refused by name', () => {
   expect(() => stack.resolve('${upper(aws_sns_topic.alerts.name)}', fake)).toThrow(/Cannot resolve the Terraform expression \$\{upper\(aws_sns_topic\.alerts\.name\)\}/);
 });
+
+test('Fn.jsonencode of an object is its JSON, with nested interpolations, references and numbers', () => {
+  const content = '${jsonencode({"topic" = aws_sns_topic.alerts.arn, "url" = "https://${aws_sns_topic.alerts.name}.example/${aws_rds_cluster.db.port}", "max" = 10485760, "on" = true, "list" = ["a", 2]})}';
+  expect(JSON.parse(stack.resolve(content, fake))).toEqual({
+    topic: '<aws_sns_topic.alerts.arn>',
+    url: 'https://dev-alerts.example/<aws_rds_cluster.db.port>',
+    max: 10485760,
+    on: true,
+    list: ['a', 2],
+  });
+});
+
+test("an ARN's part, as constructs/arn.ts takes it, and Terraform's escape for a literal ${", () => {
+  expect(stack.resolve('${element(split(":", aws_sns_topic.alerts.arn), 4)}', () => 'arn:aws:sns:eu-west-1:123456789012:dev-alerts')).toBe('123456789012');
+  expect(stack.resolve('`$${x}` and ${aws_sns_topic.alerts.name}', fake)).toBe('`${x}` and dev-alerts');
+});
+
+test("a hash's prefix, as a hosted UI domain prefix is made unique", () => {
+  const prefix = stack.resolve('${substr(sha1(aws_sns_topic.alerts.arn), 0, 10)}', () => 'abc');
+  expect(prefix).toBe('a9993e3647');
+});

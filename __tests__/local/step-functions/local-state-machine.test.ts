@@ -100,7 +100,13 @@ describe('LocalStateMachine running the report workflow', () => {
     expect(machine.describeExecution(started.executionArn).status).toBe('RUNNING');
 
     const done = await machine.waitForExecution(started.executionArn, 5_000);
-    expect(done).toMatchObject({ status: 'SUCCEEDED', input: { requestedBy: 'alice' }, output: { MessageId: 'message-1' }, stopDate: expect.any(Date) });
+    // PublishReportLink keeps its input: the output holds the link the dashboard offers.
+    expect(done).toMatchObject({
+      status: 'SUCCEEDED',
+      input: { requestedBy: 'alice' },
+      output: { report: { key: 'reports/run-1.html' }, link: { url: expect.stringContaining('run-1.html'), expiresAt: expect.any(String) } },
+      stopDate: expect.any(Date),
+    });
     expect(done.error).toBeUndefined();
 
     expect(run.fetch.events).toEqual([{ executionName: 'report-1' }]);
@@ -118,7 +124,7 @@ describe('LocalStateMachine running the report workflow', () => {
     expect(entered(run.events)).toEqual([REPORT_STATES.fetch, REPORT_STATES.parallel, expect.any(String), expect.any(String), REPORT_STATES.publish]);
     expect(entered(run.events).slice(2, 4).sort()).toEqual([REPORT_STATES.presign, REPORT_STATES.render].sort());
     expect(run.events[0]).toMatchObject({ type: 'ExecutionStarted', executionArn: started.executionArn, name: 'report-1', input: { requestedBy: 'alice' } });
-    expect(run.events.at(-1)).toMatchObject({ type: 'ExecutionSucceeded', output: { MessageId: 'message-1' } });
+    expect(run.events.at(-1)).toMatchObject({ type: 'ExecutionSucceeded', output: { link: { url: expect.stringContaining('run-1.html') } } });
   });
 
   it('names an execution with a UUID when no name is given, and refuses invalid or reused names', async () => {

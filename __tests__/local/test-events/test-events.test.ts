@@ -18,13 +18,12 @@ import type { TemplateOptions } from '../../../local/test-events/test-event-temp
 import { buildTestEvent, templateNamed, TEST_EVENT_TEMPLATES } from '../../../local/test-events/test-events';
 import { InventoryPipelineStack } from '../../../stacks/inventory-pipeline';
 import { OrdersPipelineStack } from '../../../stacks/orders-pipeline';
-import { ReportPipelineStack } from '../../../stacks/report-pipeline';
-import { synthStack } from '../../support/synth';
+import { synthStack, ReportPipelineTestStack } from '../../support/synth';
 
 const STACKS = {
   orders: synthStack(OrdersPipelineStack, 'orders-pipeline').stack,
   inventory: synthStack(InventoryPipelineStack, 'inventory-pipeline').stack,
-  report: synthStack(ReportPipelineStack, 'report-pipeline').stack,
+  report: synthStack(ReportPipelineTestStack, 'report-pipeline').stack,
 };
 const NOW = new Date('2026-12-05T10:00:00.000Z');
 
@@ -37,7 +36,7 @@ describe('which stacks each template fits', () => {
     ['sqs', ['orders']],
     ['dynamodb-insert', ['orders', 'inventory']],
     ['s3-put', ['inventory']],
-    ['apigateway-aws-proxy', ['orders', 'report']],
+    ['apigateway-aws-proxy', ['orders', 'inventory', 'report']],
     ['sns', ['orders', 'inventory', 'report']],
     ['stepfunctions', ['report']],
   ])('%s fits %j and says why not elsewhere', (name, fits) => {

@@ -7,10 +7,12 @@ import { publishNotification } from '../../shared/publish-notification';
 import { requireEnv, requireIntegerEnv } from '../../shared/require-env';
 import { announcementModeOf } from '../shared/announcement-mode';
 import { oversizedFileRejection, parseInventoryFile, type InventoryRejection } from './inventory-file';
+import { dashboardUploadOf } from '../shared/upload-outcome';
 import { writeInventoryItems } from './inventory-table';
 import { rejectionReport } from './rejection-report';
 import { uploadDigest } from './upload-digest';
 import { readUpload, storeRejection } from './upload-bucket';
+import { recordUploadOutcome, type DecidedOutcome } from './upload-outcome-record';
 import {
   assertSeparatePrefixes,
   errorReportKeyFor,
@@ -25,6 +27,7 @@ const tableName = requireEnv('TABLE_NAME');
 const uploadPrefix = requireEnv('UPLOAD_PREFIX');
 const rejectedPrefix = requireEnv('REJECTED_PREFIX');
 const maxFileBytes = requireIntegerEnv('MAX_FILE_BYTES', 1);
+const outcomeTableName = requireEnv('OUTCOME_TABLE_NAME');
 assertSeparatePrefixes(uploadPrefix, rejectedPrefix);
 // In digest mode this function announces each upload once; the stack then gives it the topic.
 const digestTopicArn = announcementModeOf() === 'digest' ? requireEnv('TOPIC_ARN') : undefined;
@@ -95,6 +98,7 @@ async function processRecord(record: S3EventRecord): Promise<FileOutcome> {
       return await reject(upload, check.rejection, { bytes: content.bytes, contentType: content.contentType });
     }
     await writeInventoryItems(dynamodb, tableName, check.items);
+    await recordOutcome(upload, { status: 'written', products: check.items.length });
     logger.info('Inventory file written', {
       bucket,
       key,
@@ -120,6 +124,17 @@ async function processRecord(record: S3EventRecord): Promise<FileOutcome> {
   }
 }
 
+/**
+ * Records the outcome of an upload the dashboard made (`uploads/<sub>/<uploadId>.json`) for
+ * the page to show; any other upload has no record. After the table writes: a failure here
+ * throws, and the retry rewrites the same rows before recording again.
+ */
+async function recordOutcome(upload: UploadLocation, outcome: DecidedOutcome): Promise<void> {
+  const dashboardUpload = dashboardUploadOf(upload.key, uploadPrefix);
+  if (!dashboardUpload) return;
+  await recordUploadOutcome(dynamodb, outcomeTableName, { ...dashboardUpload, key: upload.key }, outcome, new Date());
+}
+
 async function reject(
   upload: UploadLocation,
   rejection: InventoryRejection,
@@ -130,6 +145,7 @@ async function reject(
   const copy = file === undefined ? undefined : { key: rejectedKey, ...file };
   const report = rejectionReport(upload, rejection, { rejectedCopyKey: copy?.key, rejectedAt: new Date() });
   await storeRejection(s3, upload.bucket, { copy, reportKey, report });
+  await recordOutcome(upload, { status: 'rejected', rejection });
   logger.warn('Rejected the inventory file; nothing was written to the table', {
     bucket: upload.bucket,
     key: upload.key,

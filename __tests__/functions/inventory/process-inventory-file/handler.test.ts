@@ -9,6 +9,7 @@ import {
   CreateTableCommand,
   DynamoDBClient,
   GetItemCommand,
+  PutItemCommand,
   ScanCommand,
   type AttributeValue,
   type ScanCommandInput,
@@ -24,6 +25,7 @@ import {
   PutObjectTaggingCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { S3Event } from 'aws-lambda';
 import { s3EventRecord } from '../../../../local/event-sources/s3-event-record';
 import { startWireRecorder, type WireCall, type WireRecorder } from '../../../support/aws-wire-recorder';
@@ -44,6 +46,7 @@ type HandlerModule = typeof import('../../../../functions/inventory/process-inve
 const names = uniqueNames();
 const BUCKET = names.bucket('inventory-upload-test');
 const TABLE_NAME = names.table('InventoryTable');
+const OUTCOME_TABLE_NAME = names.table('InventoryUploads');
 /** Smaller than the stack's 10 MiB, so that an oversized upload stays quick to make. */
 const MAX_FILE_BYTES = 2_097_152;
 
@@ -74,6 +77,20 @@ beforeAll(async () => {
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
+  await dynamodb.send(
+    new CreateTableCommand({
+      TableName: OUTCOME_TABLE_NAME,
+      KeySchema: [
+        { AttributeName: 'owner', KeyType: 'HASH' },
+        { AttributeName: 'uploadId', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'owner', AttributeType: 'S' },
+        { AttributeName: 'uploadId', AttributeType: 'S' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
   s3 = new S3Client({ ...LOCAL_CLIENT_CONFIG, endpoint: fauxqs.endpoint, forcePathStyle: true });
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
 
@@ -88,6 +105,7 @@ beforeAll(async () => {
     // No forcePathStyle in the handler: with an IP address for an endpoint the SDK uses path style.
     AWS_ENDPOINT_URL_S3: s3Wire.endpoint,
     TABLE_NAME,
+    OUTCOME_TABLE_NAME,
     UPLOAD_PREFIX: 'uploads/',
     REJECTED_PREFIX: 'rejected/',
     MAX_FILE_BYTES: String(MAX_FILE_BYTES),
@@ -608,15 +626,99 @@ describe('the wire recorder in front of S3', () => {
   });
 });
 
+describe('the outcome of an upload made through the dashboard (uploads/<sub>/<uploadId>.json)', () => {
+  const OWNER = '4f1c2d3e-0000-4000-8000-00000000000a';
+  let uploadNumber = 0;
+  const nextUpload = () => {
+    const uploadId = `0000000${++uploadNumber}-aaaa-4bbb-8ccc-dddddddddddd`;
+    return { uploadId, key: `uploads/${OWNER}/${uploadId}.json` };
+  };
+
+  /** The pending record CreateUploadUrl writes before it hands out the URL. */
+  async function pending(uploadId: string): Promise<void> {
+    await dynamodb.send(
+      new PutItemCommand({
+        TableName: OUTCOME_TABLE_NAME,
+        Item: marshall({ owner: OWNER, uploadId, fileName: 'my inventory.json', status: 'pending', createdAt: '2026-12-05T10:00:00.000Z', expiresAt: 1_800_000_000 }),
+      }),
+    );
+  }
+
+  async function outcome(uploadId: string): Promise<Record<string, unknown> | undefined> {
+    const { Item } = await dynamodb.send(
+      new GetItemCommand({ TableName: OUTCOME_TABLE_NAME, Key: marshall({ owner: OWNER, uploadId }), ConsistentRead: true }),
+    );
+    return Item && unmarshall(Item);
+  }
+
+  it('records a written file with how many products it wrote, keeping what CreateUploadUrl recorded', async () => {
+    const { uploadId, key } = nextUpload();
+    await pending(uploadId);
+    await handler(await upload(key, SEED_INVENTORY_TEXT), context);
+    expect(await outcome(uploadId)).toEqual({
+      owner: OWNER,
+      uploadId,
+      fileName: 'my inventory.json',
+      status: 'written',
+      products: 2,
+      createdAt: '2026-12-05T10:00:00.000Z',
+      decidedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      expiresAt: 1_800_000_000,
+    });
+  });
+
+  it('records a rejected file with its reason and the first 100 problems, as the page shows them', async () => {
+    const { uploadId, key } = nextUpload();
+    await pending(uploadId);
+    const items = Array.from({ length: 150 }, (_, index) => item(`DASH-BAD-${index}`, { colour: 'red' }));
+    await handler(await upload(key, JSON.stringify(items)), context);
+    const record = await outcome(uploadId);
+    expect(record).toMatchObject({ status: 'rejected', fileName: 'my inventory.json', errorCount: 150, reason: expect.any(String) });
+    const errors = record?.errors as unknown[];
+    expect(errors).toHaveLength(100);
+    expect(errors[0]).toEqual({ item: 0, productId: 'DASH-BAD-0', field: 'colour', reason: expect.stringMatching(/^unexpected field "colour"/) });
+    expect(record).not.toHaveProperty('products');
+  });
+
+  it('records a file that is not JSON with no item, product or field to point at', async () => {
+    const { uploadId, key } = nextUpload();
+    await pending(uploadId);
+    await handler(await upload(key, 'not json'), context);
+    const record = await outcome(uploadId);
+    expect(record).toMatchObject({ status: 'rejected', errorCount: 1 });
+    expect(record?.errors).toEqual([{ item: null, productId: null, field: null, reason: expect.any(String) }]);
+  });
+
+  it('keeps only the last outcome when the same URL uploads twice: a good file after a bad one leaves no reasons', async () => {
+    const { uploadId, key } = nextUpload();
+    await pending(uploadId);
+    await handler(await upload(key, '[{}]'), context);
+    expect(await outcome(uploadId)).toMatchObject({ status: 'rejected' });
+    await handler(await upload(key, SEED_INVENTORY_TEXT), context);
+    const record = await outcome(uploadId);
+    expect(record).toMatchObject({ status: 'written', products: 2 });
+    expect(Object.keys(record ?? {})).not.toEqual(expect.arrayContaining(['reason']));
+    expect(record).not.toHaveProperty('errors');
+    expect(record).not.toHaveProperty('errorCount');
+  });
+
+  it('records nothing for any other key under uploads/ (the lab\'s curl upload)', async () => {
+    const before = dynamodbWire.calls.filter((call) => call.operation === 'UpdateItem').length;
+    await handler(await upload('uploads/inventory.json', SEED_INVENTORY_TEXT), context);
+    await handler(await upload(`uploads/${OWNER}/nested/x.json`, SEED_INVENTORY_TEXT), context);
+    expect(dynamodbWire.calls.filter((call) => call.operation === 'UpdateItem').length).toBe(before);
+  });
+});
+
 describe('what the function may call', () => {
-  it('calls GetObject and PutObject on S3, and BatchWriteItem on DynamoDB, nothing else', () => {
+  it('calls GetObject and PutObject on S3, and BatchWriteItem and UpdateItem (outcomes) on DynamoDB, nothing else', () => {
     expect(s3Wire.operations()).toEqual(['GetObject', 'PutObject']);
-    expect(dynamodbWire.operations()).toEqual(['BatchWriteItem']);
+    expect(dynamodbWire.operations()).toEqual(['BatchWriteItem', 'UpdateItem']);
   });
 });
 
 describe('cold start', () => {
-  it.each(['TABLE_NAME', 'UPLOAD_PREFIX', 'REJECTED_PREFIX', 'MAX_FILE_BYTES'])(
+  it.each(['TABLE_NAME', 'OUTCOME_TABLE_NAME', 'UPLOAD_PREFIX', 'REJECTED_PREFIX', 'MAX_FILE_BYTES'])(
     'refuses to start without %s, naming it',
     async (variable) => {
       await expectStartRefusedWithout(require.resolve(HANDLER_MODULE), variable);

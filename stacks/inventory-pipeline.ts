@@ -43,7 +43,8 @@ export const UPLOAD_REQUEST_SCHEMA = {
 /**
  * Seed 003: upload inventory.json to S3 -> ProcessInventoryFile -> DynamoDB InventoryTable
  * -> Streams (NEW_AND_OLD_IMAGES) -> NotifyInventoryUpdate -> SNS inventory-alerts -> email,
- * with the Cognito user pool the dashboard signs in with.
+ * with the Cognito user pool the dashboard signs in with, and the dashboard API (upload URLs,
+ * upload outcomes, products) behind an access-token authorizer.
  */
 export class InventoryPipelineStack extends PipelineStack {
   /** The pool the dashboard signs in with, and its hosted-UI domain; the report stack trusts it too. */

@@ -29,7 +29,7 @@ describe('outcomeOfRecord: the pipeline\'s decision in words', () => {
     expect(outcome.headline).toBe('Rejected: 2 of 3 products are invalid');
     expect(outcome.rows).toEqual([
       { item: '0', productId: 'P1', field: 'price', reason: 'price must be a number of at least 0, got -1' },
-      { item: '', productId: '', field: '', reason: 'the file is not valid JSON' },
+      { item: 'whole file', productId: '', field: '', reason: 'the file is not valid JSON' },
     ]);
     expect(outcome.note).toBe('Showing the first 2 of 150 problems.');
   });
@@ -60,8 +60,10 @@ describe('the browser\'s check uses ProcessInventoryFile\'s module', () => {
     const unread = { size: 12 * 1024 * 1024, arrayBuffer: () => Promise.reject(new Error('read')) };
     const rejection = await checkBeforeUpload(unread, 10 * 1024 * 1024);
     expect(rejection?.reason).toBe('The file is too large');
-    expect(outcomeOfCheck(rejection!).rows).toEqual([
-      { item: '', productId: '', field: '', reason: 'the file is 12582912 bytes, over the limit of 10485760 bytes' },
+    const outcome = outcomeOfCheck(rejection!, '12.0 MiB; the limit is 10.0 MiB');
+    expect(outcome.headline).toBe('Rejected before upload: The file is too large (12.0 MiB; the limit is 10.0 MiB)');
+    expect(outcome.rows).toEqual([
+      { item: 'whole file', productId: '', field: '', reason: 'the file is 12582912 bytes, over the limit of 10485760 bytes' },
     ]);
   });
 

@@ -51,6 +51,7 @@ export interface UploadOutcome {
 }
 
 const NONE = '';
+export const WHOLE_FILE = 'whole file';
 
 /** The pipeline's decision in words: "Accepted: 2 products written" or "Rejected: <reason>". */
 export function outcomeOfRecord(record: UploadRecord): UploadOutcome {
@@ -72,12 +73,12 @@ export function outcomeOfRecord(record: UploadRecord): UploadOutcome {
  * The browser's own check, with the module ProcessInventoryFile runs: the same words the
  * pipeline would have written, without an upload.
  */
-export function outcomeOfCheck(rejection: InventoryRejection): UploadOutcome {
+export function outcomeOfCheck(rejection: InventoryRejection, detail?: string): UploadOutcome {
   const rows = rejection.errors.map(checkRow);
   return {
     accepted: false,
     decidedBy: 'browser',
-    headline: `Rejected before upload: ${rejection.reason}`,
+    headline: `Rejected before upload: ${rejection.reason}${detail === undefined ? '' : ` (${detail})`}`,
     rows,
     ...notListed(rejection.errorCount, rows.length),
   };
@@ -85,7 +86,7 @@ export function outcomeOfCheck(rejection: InventoryRejection): UploadOutcome {
 
 function serverRow(problem: ServerProblem): ProblemRow {
   return {
-    item: problem.item === null || problem.item === undefined ? NONE : String(problem.item),
+    item: problem.item === null || problem.item === undefined ? wholeFileOr(problem.field) : String(problem.item),
     productId: problem.productId ?? NONE,
     field: problem.field ?? NONE,
     reason: problem.reason,
@@ -94,11 +95,16 @@ function serverRow(problem: ServerProblem): ProblemRow {
 
 function checkRow(problem: InventoryProblem): ProblemRow {
   return {
-    item: problem.index === undefined ? NONE : String(problem.index),
+    item: problem.index === undefined ? wholeFileOr(problem.field) : String(problem.index),
     productId: problem.productId ?? NONE,
     field: problem.field ?? NONE,
     reason: problem.message,
   };
+}
+
+/** A problem with no item and no field is about the file itself: say so rather than leave blanks. */
+function wholeFileOr(field: string | null | undefined): string {
+  return field === null || field === undefined ? WHOLE_FILE : NONE;
 }
 
 function notListed(count: number, listed: number): { note?: string } {

@@ -62,6 +62,8 @@ export function InventoryPanel({ config, session, refreshKey }: Props) {
       })
       .catch((failure: unknown) => {
         if (isAbort(failure) || failure instanceof SessionEndedError) return;
+        // Rows of an older query would pass for the answer to this one.
+        setResult(undefined);
         setError(messageOf(failure));
         setLoading(false);
       });
@@ -83,8 +85,11 @@ export function InventoryPanel({ config, session, refreshKey }: Props) {
           onInput=${(event: Event) => setSearchText((event.currentTarget as HTMLInputElement).value)}
         />
         <p class="hint" aria-live="polite">
-          ${result === undefined ? (loading ? 'Loading products...' : '') : totalLabel(result.total, result.search)}
-          ${result === undefined ? '' : ` Low stock means a quantity of ${formatCount(result.lowStockThreshold)} or less.`}
+          ${result === undefined
+            ? loading
+              ? 'Loading products...'
+              : ''
+            : `${totalLabel(result.total, result.search)}. Low stock means a quantity of ${formatCount(result.lowStockThreshold)} or less.`}
         </p>
       </div>
       ${error === undefined ? null : html`<p role="alert" class="error">${`The products could not be loaded: ${error}`}</p>`}

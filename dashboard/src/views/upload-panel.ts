@@ -49,7 +49,8 @@ export function UploadPanel({ config, session, onWritten }: Props) {
       setState({ kind: 'checking', fileName });
       const refusal = await checkBeforeUpload(file, config.maxUploadBytes);
       if (refusal !== undefined) {
-        setState({ kind: 'decided', fileName, outcome: outcomeOfCheck(refusal) });
+        const sizes = file.size > config.maxUploadBytes ? `${formatBytes(file.size)}; the limit is ${formatBytes(config.maxUploadBytes)}` : undefined;
+        setState({ kind: 'decided', fileName, outcome: outcomeOfCheck(refusal, sizes) });
         return;
       }
       const permission = await callApi<UploadPermission>(session, `${config.inventoryApi}/uploads`, {
@@ -137,11 +138,12 @@ export function UploadPanel({ config, session, onWritten }: Props) {
 }
 
 function UploadProgress({ state }: { state: UploadState }) {
-  const [loaded, total] = state.kind === 'uploading' ? [state.loaded, Math.max(state.total, 1)] : [1, 1];
+  // Percent, on a fixed max: preact would skip a value equal to the old one clamped to a new max.
+  const percent = state.kind === 'uploading' ? Math.floor((state.loaded / Math.max(state.total, 1)) * 100) : 100;
   return html`
     <div class="progress">
-      <label for="upload-progress">Upload progress</label>
-      <progress id="upload-progress" max=${total} value=${loaded}>${Math.round((loaded / total) * 100)}%</progress>
+      <span id="upload-progress-label">Upload progress</span>
+      <progress aria-labelledby="upload-progress-label" max="100" value=${percent}>${percent}%</progress>
     </div>
   `;
 }
@@ -157,7 +159,9 @@ function StatusText({ state }: { state: UploadState }) {
     case 'waiting':
       return html`<p>${state.fileName} is uploaded. Waiting for the pipeline to check and write it...</p>`;
     case 'decided':
-      return html`<p class=${state.outcome.accepted ? 'accepted' : 'rejected'}><strong>${state.outcome.headline}</strong></p>`;
+      return html`<p class=${state.outcome.accepted ? 'accepted' : 'rejected'}>
+        <strong>${state.outcome.headline}</strong> <span class="file-name">${state.fileName}</span>
+      </p>`;
     case 'undecided':
       return html`<p class="rejected">
         ${state.fileName} was uploaded, but the pipeline has not decided after

@@ -115,8 +115,8 @@ export function App({ config, auth }: { config: DashboardConfig; auth: Auth }) {
         </header>
         <main class="panels">
           <${UploadPanel} config=${config} session=${session} onWritten=${() => setRefreshKey((key) => key + 1)} />
-          <${InventoryPanel} config=${config} session=${session} refreshKey=${refreshKey} />
           <${ReportsPanel} config=${config} session=${session} />
+          <${InventoryPanel} config=${config} session=${session} refreshKey=${refreshKey} />
         </main>
       `;
   }

@@ -290,6 +290,23 @@ test('an expired session: the alert and a Sign in button that signs in again', a
   await page.getByText(`Signed in as ${STUB_EMAIL}`).waitFor();
 });
 
+test('the access token is renewed by refresh token before it expires, and the APIs get the new one', async () => {
+  // The page renews 60 s before expiry: a 62 s token renews at once.
+  stub.authority.accessTokenLifetime = 62;
+  const renewal = stub.authority.nextRenewal();
+  await signIn();
+  const renewed = await renewal;
+  // The page stores the renewed user a moment after the answer leaves the stub: page back and
+  // forth until a request carries the new token (a few rounds at most).
+  for (let round = 0; round < 10 && stub.apiAuthorizations.at(-1) !== renewed; round++) {
+    const target = round % 2 === 0 ? 'Next page' : 'Previous page';
+    await page.getByRole('button', { name: target }).click();
+    await page.getByText(round % 2 === 0 ? 'Page 2 of 3' : 'Page 1 of 3').waitFor();
+  }
+  expect(stub.apiAuthorizations.at(-1)).toBe(renewed);
+  await expect(page.getByRole('alert').count()).resolves.toBe(0);
+});
+
 test('a failed token renewal ends the session in words', async () => {
   // The page renews 60 s before expiry: a 62 s token renews at once, and the refresh is refused.
   stub.authority.accessTokenLifetime = 62;

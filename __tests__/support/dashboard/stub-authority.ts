@@ -23,6 +23,8 @@ export class StubAuthority {
   private readonly codes = new Map<string, PendingCode>();
   /** refresh token -> the access tokens issued with it, as Cognito links them. */
   private readonly refreshTokens = new Map<string, Set<string>>();
+  /** refresh token -> when its sign-in happened: renewed ID tokens keep that auth_time, as Cognito's do. */
+  private readonly authTimes = new Map<string, number>();
   private readonly revokedAccessTokens = new Set<string>();
   readonly revocations: { token: string; clientId: string }[] = [];
   readonly logouts: { clientId: string | null; logoutUri: string | null }[] = [];
@@ -30,6 +32,14 @@ export class StubAuthority {
   accessTokenLifetime = 3600;
   /** When false, the refresh grant fails as it does after the refresh token was revoked. */
   refreshAllowed = true;
+  /** Access tokens issued by the refresh grant, newest last. */
+  readonly renewedAccessTokens: string[] = [];
+  private renewalWaiters: ((accessToken: string) => void)[] = [];
+
+  /** Resolves with the access token of the next refresh grant answered. */
+  nextRenewal(): Promise<string> {
+    return new Promise((resolve) => this.renewalWaiters.push(resolve));
+  }
 
   constructor(private readonly origin: () => string) {}
 
@@ -129,6 +139,7 @@ export class StubAuthority {
       }
       const refreshToken = randomBytes(24).toString('hex');
       this.refreshTokens.set(refreshToken, new Set());
+      this.authTimes.set(refreshToken, Math.floor(Date.now() / 1000));
       sendJson(response, 200, { ...this.issue(refreshToken, pending.nonce), refresh_token: refreshToken });
       return;
     }
@@ -138,7 +149,11 @@ export class StubAuthority {
         sendJson(response, 400, { error: 'invalid_grant', error_description: 'Refresh Token has been revoked' });
         return;
       }
-      sendJson(response, 200, this.issue(refreshToken, undefined));
+      // As Cognito: no new refresh token in a refresh answer.
+      const renewed = this.issue(refreshToken, undefined);
+      this.renewedAccessTokens.push(renewed.access_token);
+      sendJson(response, 200, renewed);
+      for (const waiter of this.renewalWaiters.splice(0)) waiter(renewed.access_token);
       return;
     }
     sendJson(response, 400, { error: 'unsupported_grant_type' });
@@ -147,7 +162,7 @@ export class StubAuthority {
   private issue(refreshToken: string, nonce: string | undefined) {
     const now = Math.floor(Date.now() / 1000);
     const exp = now + this.accessTokenLifetime;
-    const common = { sub: SUB, iss: this.authority, iat: now, exp, auth_time: now };
+    const common = { sub: SUB, iss: this.authority, iat: now, exp, auth_time: this.authTimes.get(refreshToken) ?? now };
     const idToken = this.signer.sign({
       ...common,
       aud: STUB_CLIENT_ID,

@@ -29,6 +29,8 @@ export class StubBackend {
   readonly apis: StubApis;
   /** Every request, in order: "METHOD /path?query". */
   readonly requests: string[] = [];
+  /** The Authorization header of every API request, in order. */
+  readonly apiAuthorizations: (string | undefined)[] = [];
   private server?: Server;
   private origin = '';
 
@@ -64,6 +66,7 @@ export class StubBackend {
     response.setHeader('X-Frame-Options', 'DENY');
     response.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
 
+    if (url.pathname.startsWith('/api/')) this.apiAuthorizations.push(request.headers.authorization);
     if (await this.authority.handle(request, response, url)) return;
     if (await this.apis.handle(request, response, url)) return;
     if (request.method === 'POST' && url.pathname === '/upload-bucket') {

@@ -55,6 +55,7 @@ beforeEach(async () => {
   ];
   stub.apis.productsFailure = undefined;
   stub.apis.nextDecision = { status: 'written' };
+  stub.apis.storageRefuses = false;
   stub.authority.accessTokenLifetime = 3600;
   stub.authority.refreshAllowed = true;
   // A fresh context: its own sessionStorage, as a new tab would have.
@@ -199,6 +200,8 @@ test('upload accepted: drag and drop, the presigned POST with the file last, pro
   await page.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer });
   await uploadStatus().getByText('Accepted: 3 products written').waitFor();
   await expect(page.getByRole('progressbar', { name: 'Upload progress' }).getAttribute('value')).resolves.toBe('100');
+  // Cross-origin, as S3 is: a CORS preflight (the progress listener requires one), then the POST.
+  expect(stub.storageRequests.slice(-2)).toEqual([`OPTIONS ${stub.url}`, `POST ${stub.url}`]);
   const post = stub.apis.storagePosts.at(-1)!;
   expect(post.fields).toEqual(['bucket', 'X-Amz-Algorithm', 'key', 'Content-Type', 'Policy', 'X-Amz-Signature', 'file']);
   expect(post.fileBytes).toBe(Buffer.byteLength(content));
@@ -257,6 +260,17 @@ test('upload rejected by the pipeline: its reasons as a table', async () => {
   await expect(page.locator('img').count()).resolves.toBe(0);
   await shoot('07-upload-rejected');
   await expectAccessible();
+});
+
+test('the bucket refusing the presigned POST is said in words (S3 answers XML)', async () => {
+  await signIn();
+  stub.apis.storageRefuses = true;
+  await inventoryFile('inventory.json', JSON.stringify(SEED_INVENTORY));
+  await page
+    .getByRole('alert')
+    .getByText('Upload of inventory.json failed: The upload permission expired before the file was sent. Try the upload again.')
+    .waitFor();
+  await uploadStatus().getByText('inventory.json was not uploaded.').waitFor();
 });
 
 test('an API error is shown in words, never raw JSON or a blank page', async () => {

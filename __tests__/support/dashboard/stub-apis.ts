@@ -51,11 +51,14 @@ export class StubApis {
   readonly uploads = new Map<string, Upload>();
   /** Form field names of each presigned POST, in the order the browser sent them. */
   readonly storagePosts: { fields: string[]; fileBytes: number }[] = [];
+  /** Set to make the bucket refuse the next POST, as S3 does an expired policy. */
+  storageRefuses = false;
   private reportCalls = 0;
 
   constructor(
     private readonly authority: StubAuthority,
-    private readonly origin: () => string,
+    /** The upload bucket's URL: another origin than the page's, as S3 is. */
+    private readonly storageUrl: () => string,
   ) {}
 
   async handle(request: IncomingMessage, response: ServerResponse, url: URL): Promise<boolean> {
@@ -86,6 +89,7 @@ export class StubApis {
   /** The upload bucket's presigned POST target; the key field says which upload it is. */
   receiveStoragePost(fields: string[], values: Record<string, string>, file: Buffer): number {
     this.storagePosts.push({ fields, fileBytes: file.length });
+    if (this.storageRefuses) return 403;
     const upload = [...this.uploads.values()].find((candidate) => values.key === `uploads/sub/${candidate.uploadId}.json`);
     if (upload === undefined || values['Content-Type'] !== 'application/json') return 403;
     upload.received = file;
@@ -102,7 +106,7 @@ export class StubApis {
     sendJson(response, 201, {
       uploadId,
       key: `uploads/sub/${uploadId}.json`,
-      url: `${this.origin()}/upload-bucket`,
+      url: this.storageUrl(),
       // The order matters to S3: policy fields first, the file last.
       fields: {
         bucket: 'upload-bucket',

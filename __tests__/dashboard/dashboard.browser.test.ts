@@ -116,6 +116,13 @@ test('signed out: a Sign in button, nothing else, and accessible', async () => {
   await expectAccessible();
 });
 
+test('a callback that cannot complete says so, and offers Sign in', async () => {
+  await page.goto(`${stub.url}/callback?code=stale&state=unknown`);
+  await page.getByRole('alert').getByText(/^Sign-in did not complete: .+\. Sign in again\.$/).waitFor();
+  await page.getByRole('button', { name: 'Sign in' }).waitFor();
+  expect(page.url()).toBe(`${stub.url}/`);
+});
+
 test('signed in: the code flow with PKCE, products shown as text (a hostile name runs nothing), low stock marked', async () => {
   await signIn();
   expect(page.url()).toBe(`${stub.url}/`);

@@ -13,14 +13,13 @@ import { SCALE_PROFILES, type ScaleProfileName } from '../../capacity/scale-sett
 import type { TerraformJson } from '../../capacity/synthesized-stack';
 import { InventoryPipelineStack } from '../../stacks/inventory-pipeline';
 import { OrdersPipelineStack } from '../../stacks/orders-pipeline';
-import { ReportPipelineStack } from '../../stacks/report-pipeline';
-import { synthStack } from '../support/synth';
+import { ReportPipelineTestStack, synthStack } from '../support/synth';
 
 type Env = Record<string, string>;
 
 // A synth takes a second or more: each stack and configuration is synthesized once.
 const synthesized = new Map<string, TerraformJson>();
-function synth(StackType: typeof OrdersPipelineStack | typeof InventoryPipelineStack | typeof ReportPipelineStack, id: string, env: Env = {}): TerraformJson {
+function synth(StackType: typeof OrdersPipelineStack | typeof InventoryPipelineStack | typeof ReportPipelineTestStack, id: string, env: Env = {}): TerraformJson {
   const key = `${id} ${JSON.stringify(env)}`;
   let stack = synthesized.get(key);
   if (stack === undefined) {
@@ -46,7 +45,7 @@ describe.each(Object.keys(SCALE_PROFILES) as ScaleProfileName[])('PIPELINE_SCALE
     stacks = new Map([
       ['orders-pipeline', synth(OrdersPipelineStack, 'orders-pipeline', env)],
       ['inventory-pipeline', synth(InventoryPipelineStack, 'inventory-pipeline', env)],
-      ['report-pipeline', synth(ReportPipelineStack, 'report-pipeline', env)],
+      ['report-pipeline', synth(ReportPipelineTestStack, 'report-pipeline', env)],
     ]);
   });
 
@@ -143,7 +142,7 @@ describe('the ceilings follow the synthesized settings', () => {
   });
 
   it('costs no Aurora hours in an idle month with a 0 ACU minimum, and moves the connection limit with the maximum', () => {
-    const report = (env: Env) => reportCapacity(synth(ReportPipelineStack, 'report-pipeline', env));
+    const report = (env: Env) => reportCapacity(synth(ReportPipelineTestStack, 'report-pipeline', env));
     const always = report({ PIPELINE_SCALE: 'lab' });
     const paused = report({ AURORA_MIN_ACU: '0', AURORA_MAX_ACU: '8' });
     const aurora = (capacity: PipelineCapacity) => capacity.idleMonth.find((line) => line.item.startsWith('Aurora')) as { usd: number };

@@ -214,9 +214,19 @@ describe('dashboard: the files it serves', () => {
 
   it('uploads every built file with its content type, caching and the MD5 of its bytes, from the stack\'s own assets', () => {
     const files = objects.filter((object) => object.key !== 'config.json');
-    expect(files.map((object) => object.key)).toEqual(['index.html']);
+    expect(files.map((object) => String(object.key)).sort()).toEqual([
+      expect.stringMatching(/^assets\/app-[A-Z0-9]+\.css$/),
+      expect.stringMatching(/^assets\/app-[A-Z0-9]+\.js$/),
+      'index.html',
+    ]);
+    const expected: Record<string, { content_type: string; cache_control: string }> = {
+      html: { content_type: 'text/html; charset=utf-8', cache_control: 'no-cache' },
+      css: { content_type: 'text/css; charset=utf-8', cache_control: 'public, max-age=31536000, immutable' },
+      js: { content_type: 'text/javascript; charset=utf-8', cache_control: 'public, max-age=31536000, immutable' },
+    };
     for (const object of files) {
-      expect(object).toMatchObject({ bucket: `\${aws_s3_bucket.${bucketName}.bucket}`, content_type: 'text/html; charset=utf-8', cache_control: 'no-cache' });
+      const extension = String(object.key).split('.').pop() as string;
+      expect(object).toMatchObject({ bucket: `\${aws_s3_bucket.${bucketName}.bucket}`, ...expected[extension] });
       const source = join(stackDir, String(object.source));
       expect(String(object.source)).toMatch(/^assets\//);
       expect(existsSync(source)).toBe(true);

@@ -41,7 +41,7 @@ export function ReportsPanel({ config, session }: Props) {
   return html`
     <section class="panel" aria-labelledby="reports-heading">
       <h2 id="reports-heading">Reports</h2>
-      <p class="hint">A report of the orders is made, emailed to the café, and linked here when it is ready.</p>
+      <p class="hint">A report of the coffee suppliers and their beans is made, emailed to the café, and linked here when it is ready.</p>
       <button type="button" class="primary" disabled=${state.kind === 'running'} onClick=${() => void createReport()}>Create report</button>
       <div role="status" class="report-status">
         ${state.kind === 'running' ? html`<p>Making the report...</p>` : null}

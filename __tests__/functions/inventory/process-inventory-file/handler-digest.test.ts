@@ -38,7 +38,7 @@ jest.mock('../../../../functions/shared/publish-notification', () => ({
 
 type Handler = typeof import('../../../../functions/inventory/process-inventory-file/handler').handler;
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:000000000000:test-inventory-alerts';
-const BASE_ENV = { POWERTOOLS_LOG_LEVEL: 'SILENT', TABLE_NAME: 'InventoryTable', UPLOAD_PREFIX: 'uploads/', REJECTED_PREFIX: 'rejected/', MAX_FILE_BYTES: '1000000' };
+const BASE_ENV = { POWERTOOLS_LOG_LEVEL: 'SILENT', TABLE_NAME: 'InventoryTable', UPLOAD_PREFIX: 'uploads/', REJECTED_PREFIX: 'rejected/', MAX_FILE_BYTES: '1000000', OUTCOME_TABLE_NAME: 'InventoryUploads' };
 
 function loadHandler(env: Record<string, string>): Handler {
   const saved = { ...process.env };

@@ -7,7 +7,7 @@ import type { SynthesizedStack } from './synthesized-stack';
 
 export interface ApiFunction {
   readonly functionArn: string;
-  /** What invokes it, in words, e.g. `REST API GET {uploadId} (Lambda proxy)`. */
+  /** What invokes it, in words, e.g. `REST API GET /uploads/{uploadId} (Lambda proxy)`. */
   readonly trigger: string;
 }
 
@@ -25,14 +25,21 @@ export function apiFunctions(stack: SynthesizedStack, resolve: (value: string) =
   };
   for (const config of Object.values(stack.resources('aws_api_gateway_integration'))) {
     if (config.type !== 'AWS_PROXY') continue;
-    const resource = /^\$\{aws_api_gateway_resource\.([^.]+)\.id\}$/.exec(configured(stack, config.resource_id))?.[1];
-    const pathPart = resource === undefined ? '/' : configured(stack, stack.resource('aws_api_gateway_resource', resource).path_part);
-    add(config.uri, `REST API ${configured(stack, config.http_method)} ${pathPart} (Lambda proxy)`);
+    add(config.uri, `REST API ${configured(stack, config.http_method)} ${resourcePath(stack, config.resource_id)} (Lambda proxy)`);
   }
   for (const config of Object.values(stack.resources('aws_api_gateway_authorizer'))) {
     add(config.authorizer_uri, `REST API authorizer ${String(config.name)} (${String(config.type ?? 'TOKEN')})`);
   }
   return found;
+}
+
+/** A resource's whole path, e.g. `/uploads/{uploadId}`, from its parents up to the API's root. */
+function resourcePath(stack: SynthesizedStack, resourceId: unknown): string {
+  const resource = /^\$\{aws_api_gateway_resource\.([^.]+)\.id\}$/.exec(configured(stack, resourceId))?.[1];
+  if (resource === undefined) return '/';
+  const config = stack.resource('aws_api_gateway_resource', resource);
+  const parent = resourcePath(stack, config.parent_id);
+  return `${parent === '/' ? '' : parent}/${configured(stack, config.path_part)}`;
 }
 
 /** A value, following references to another API Gateway resource's configured attribute (e.g. a method's http_method). */

@@ -9,8 +9,8 @@ describe('apiFunctions', () => {
 
     expect(found).toEqual(
       expect.arrayContaining([
-        { functionArn: functionArn('items'), trigger: 'REST API GET {id} (Lambda proxy)' },
-        { functionArn: functionArn('unpermitted'), trigger: 'REST API GET forbidden (Lambda proxy)' },
+        { functionArn: functionArn('items'), trigger: 'REST API GET /items/{id} (Lambda proxy)' },
+        { functionArn: functionArn('unpermitted'), trigger: 'REST API GET /forbidden (Lambda proxy)' },
         { functionArn: functionArn('users-authorizer'), trigger: 'REST API authorizer users (TOKEN)' },
       ]),
     );

@@ -205,7 +205,7 @@ test('sign in through the local hosted UI with the printed user and password', a
   // Tokens stay in memory: nothing of them in either storage.
   const stored = (await page.evaluate('JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage)])')) as string;
   expect(stored).not.toMatch(/eyJ/);
-  await page.getByRole('button', { name: 'Next page' }).waitFor();
+  await page.getByText('No products yet. Upload an inventory file to add some.').waitFor(SLOW);
   expect(accessToken).toMatch(/^(Bearer )?eyJ/);
   await shoot('03-signed-in-empty');
 });
@@ -314,7 +314,7 @@ test(`${BULK.toLocaleString('en')} products: uploaded, then paged, sorted and se
     price: 5 + (index % 100) / 4,
   }));
   await chooseFile('bulk-inventory.json', JSON.stringify(bulk));
-  await uploadStatus().getByText(`Accepted: ${BULK} products written`).waitFor({ timeout: 300_000 });
+  await uploadStatus().getByText(`Accepted: ${BULK.toLocaleString('en')} products written`).waitFor({ timeout: 300_000 });
   const total = BULK + 3;
   const pages = Math.ceil(total / 25);
   await page.getByText(`Page 1 of ${pages}`).waitFor(SLOW);

@@ -1,4 +1,5 @@
 import type { InventoryProblem, InventoryRejection } from '../../functions/inventory/process-inventory-file/inventory-file';
+import { formatCount } from './products-query';
 
 /** `POST {inventoryApi}/uploads`'s answer: where and how to send the file. */
 export interface UploadPermission {
@@ -57,7 +58,7 @@ export const WHOLE_FILE = 'whole file';
 export function outcomeOfRecord(record: UploadRecord): UploadOutcome {
   if (record.status === 'written') {
     const count = record.products ?? 0;
-    return { accepted: true, decidedBy: 'pipeline', headline: `Accepted: ${count} ${count === 1 ? 'product' : 'products'} written`, rows: [] };
+    return { accepted: true, decidedBy: 'pipeline', headline: `Accepted: ${formatCount(count)} ${count === 1 ? 'product' : 'products'} written`, rows: [] };
   }
   const rows = (record.errors ?? []).map(serverRow);
   return {

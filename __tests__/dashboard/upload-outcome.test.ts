@@ -13,6 +13,8 @@ describe('outcomeOfRecord: the pipeline\'s decision in words', () => {
       rows: [],
     });
     expect(outcomeOfRecord({ ...RECORD, status: 'written', products: 1 }).headline).toBe('Accepted: 1 product written');
+    // As the Inventory panel counts them: "10,003 products".
+    expect(outcomeOfRecord({ ...RECORD, status: 'written', products: 10000 }).headline).toBe('Accepted: 10,000 products written');
   });
 
   test('rejected, with its reasons as rows and a note when not all were listed', () => {

@@ -41,6 +41,7 @@ import type { SynthesizedApp } from '../stack/synthesized-app';
 import type { SynthesizedStack } from '../stack/synthesized-stack';
 import { userPools as userPoolsOf } from '../stack/user-pools';
 import { LocalStateMachine } from '../step-functions/local-state-machine';
+import { startLocalSfnApi } from '../step-functions/sfn-api-server';
 import { startLocalAlarms } from './local-alarms';
 import type { LocalPipeline, LocalPipelineOptions } from './local-pipeline';
 import { startLocalServices, type LocalServices } from './local-services';
@@ -142,9 +143,15 @@ export async function startLocalStacks(options: LocalStacksOptions): Promise<Loc
     const userPools = runUserPools(app, started, crossStack);
     const hostedUi = await startHostedUi(userPools, options.hostedUiPort, parts, emit);
     if (hostedUi) origins.hostedUi = hostedUi.url;
-    const runEnvironment: Record<string, string> = hostedUi ? { AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: hostedUi.cognitoIdpEndpoint } : {};
-
     const running = new Map<string, Omit<LocalPipeline, 'outputs' | 'idle' | 'stop'>>();
+    // A function that asks Step Functions about an execution (the report API's ReportStatus)
+    // asks the run's own state machines, whichever stack holds them.
+    const sfnApi = parts.add(await startLocalSfnApi(() => [...running.values()].flatMap((stack) => [...stack.stateMachines.values()])));
+    const runEnvironment: Record<string, string> = {
+      AWS_ENDPOINT_URL_SFN: sfnApi.endpoint,
+      ...(hostedUi ? { AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: hostedUi.cognitoIdpEndpoint } : {}),
+    };
+
     for (const entry of started) {
       running.set(entry.id, await startStack(entry, { options, services, parts, emit, observers, userPools, localUrls, runEnvironment }));
       const api = running.get(entry.id)?.apiUrl;

@@ -23,6 +23,13 @@ import {
 /** Long enough that typing a word sends one request, short enough to feel immediate. */
 const SEARCH_DEBOUNCE_MS = 300;
 
+/**
+ * The products API answers from one table scan for up to 5 s (CATALOG_MAX_AGE_MS in
+ * functions/inventory/list-products/handler.ts), so the reload at "Accepted" can show the
+ * table as it was before the upload: the page reloads once more when that scan has aged out.
+ */
+export const AFTER_UPLOAD_RELOAD_MS = 6_000;
+
 const COLUMNS: readonly { readonly column: SortColumn; readonly title: string; readonly numeric: boolean }[] = [
   { column: 'productId', title: 'Product ID', numeric: false },
   { column: 'name', title: 'Name', numeric: false },
@@ -44,6 +51,13 @@ export function InventoryPanel({ config, session, refreshKey }: Props) {
   const [result, setResult] = useState<ProductsPage | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
   const [loading, setLoading] = useState(true);
+  const [settledKey, setSettledKey] = useState(0);
+
+  useEffect(() => {
+    if (refreshKey === 0) return undefined;
+    const timer = setTimeout(() => setSettledKey((key) => key + 1), AFTER_UPLOAD_RELOAD_MS);
+    return () => clearTimeout(timer);
+  }, [refreshKey]);
 
   useEffect(() => {
     const timer = setTimeout(() => setQuery((current) => (current.search === searchText ? current : searchedFor(current, searchText))), SEARCH_DEBOUNCE_MS);
@@ -68,7 +82,7 @@ export function InventoryPanel({ config, session, refreshKey }: Props) {
         setLoading(false);
       });
     return () => controller.abort();
-  }, [query, refreshKey]);
+  }, [query, refreshKey, settledKey]);
 
   const pages = result?.pages ?? 1;
   return html`

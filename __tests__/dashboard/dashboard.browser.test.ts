@@ -5,6 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildDashboardSite } from '../../dashboard/build-site';
 import { AXE_PATH, StubBackend } from '../support/dashboard/stub-backend';
 import { STUB_CLIENT_ID, STUB_EMAIL } from '../support/dashboard/stub-authority';
+import { seriousAccessibilityFindings, tabOrder } from '../support/page-checks';
 import { launchChromium } from '../support/playwright-chromium';
 
 /**
@@ -92,12 +93,7 @@ async function signIn(): Promise<void> {
 
 /** axe-core inside the page: no serious or critical findings. */
 async function expectAccessible(): Promise<void> {
-  // From the site's origin: the page's CSP (script-src 'self') refuses an inline copy.
-  await page.addScriptTag({ url: AXE_PATH });
-  const violations = (await page.evaluate(
-    'axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")) })))',
-  )) as { id: string; impact: string; nodes: string[] }[];
-  expect(violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')).toEqual([]);
+  expect(await seriousAccessibilityFindings(page, AXE_PATH)).toEqual([]);
 }
 
 function uploadStatus() {
@@ -180,17 +176,7 @@ test('inventory: sorting by header buttons with aria-sort, paging, and a debounc
 
 test('keyboard: Tab reaches every main control, in order', async () => {
   await signIn();
-  const reached: string[] = [];
-  for (let step = 0; step < 20; step++) {
-    await page.keyboard.press('Tab');
-    reached.push(
-      (await page.evaluate(
-        '(() => { const e = document.activeElement; const label = e.labels && e.labels[0] ? e.labels[0].textContent : ""; return (label || e.getAttribute("aria-label") || e.textContent || e.tagName).trim(); })()',
-      )) as string,
-    );
-  }
-  const order = ['Sign out', 'Inventory file', 'Create report', 'Search products', 'Product ID', 'Name', 'Quantity', 'Price', 'Next page'];
-  const positions = order.map((name) => reached.findIndex((text) => text === name || text.startsWith(`${name} `)));
+  const { reached, positions } = await tabOrder(page, ['Sign out', 'Inventory file', 'Create report', 'Search products', 'Product ID', 'Name', 'Quantity', 'Price', 'Next page'], 20);
   expect({ reached, positions }).toEqual({ reached, positions: [...positions].sort((a, b) => a - b) });
   expect(positions.every((position) => position >= 0)).toBe(true);
   // The focused control is visibly outlined.

@@ -21,6 +21,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildApp } from '../../app';
 import { startLocalDashboard, type LocalDashboard } from '../../local/pipeline/local-dashboard';
 import { workerEmulators } from '../support/emulators/worker-emulators';
+import { seriousAccessibilityFindings, tabOrder } from '../support/page-checks';
 import { launchChromium } from '../support/playwright-chromium';
 import { TEST_CONFIG } from '../support/synth';
 
@@ -128,11 +129,7 @@ async function fillHostedUi(target: Page): Promise<number> {
 
 /** axe-core inside the page: no serious or critical findings. */
 async function expectAccessible(): Promise<void> {
-  await page.addScriptTag({ url: AXE_PATH });
-  const violations = (await page.evaluate(
-    'axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")) })))',
-  )) as { id: string; impact: string; nodes: string[] }[];
-  expect(violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')).toEqual([]);
+  expect(await seriousAccessibilityFindings(page, AXE_PATH)).toEqual([]);
 }
 
 /** What the page's own fetch would send, made from the page (same origin, its CSP, its CORS). */
@@ -385,17 +382,7 @@ test('sign-in to the first page of 10,000 products, in a fresh browser', async (
 test('keyboard: Tab reaches every main control, in order, and the page is accessible', async () => {
   // From the top of the page, as after a fresh load: the next Tab goes to the first control.
   await page.evaluate('(() => { document.body.tabIndex = -1; document.body.focus(); document.body.removeAttribute("tabindex"); })()');
-  const reached: string[] = [];
-  for (let step = 0; step < 25; step++) {
-    await page.keyboard.press('Tab');
-    reached.push(
-      (await page.evaluate(
-        '(() => { const e = document.activeElement; const label = e.labels && e.labels[0] ? e.labels[0].textContent : ""; return (label || e.getAttribute("aria-label") || e.textContent || e.tagName).trim(); })()',
-      )) as string,
-    );
-  }
-  const order = ['Sign out', 'Inventory file', 'Create report', 'Search products', 'Product ID', 'Name', 'Quantity', 'Price', 'Next page'];
-  const positions = order.map((name) => reached.findIndex((text) => text === name || text.startsWith(`${name} `)));
+  const { reached, positions } = await tabOrder(page, ['Sign out', 'Inventory file', 'Create report', 'Search products', 'Product ID', 'Name', 'Quantity', 'Price', 'Next page'], 25);
   expect(positions.every((position) => position >= 0)).toBe(true);
   expect({ reached, positions }).toEqual({ reached, positions: [...positions].sort((a, b) => a - b) });
   await expectAccessible();
